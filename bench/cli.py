@@ -1,0 +1,18 @@
+"""`hot bench ...`: benchmarks that print a table, or JSON with `--json` (never timed test asserts)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Benchmarks: each prints a table, or a JSON list with --json.", no_args_is_help=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print a JSON list of result objects instead of a table.")
+
+
+@app.command("crypto")
+def crypto(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, help="Fewer repetitions.")) -> None:
+    """DKG, FROST rounds and aggregation (both suites); threshold ECDSA and resharing."""
+    from hot.bench.crypto import run
+    from hot.bench.report import emit
+
+    emit(run(quick=quick), title="hot bench crypto (median ms per participant)", json_output=json_output)

@@ -1,0 +1,33 @@
+"""The `hot` command line (typer + rich). Each command group lives beside the code it drives.
+
+Sub-apps are registered here only; their modules import heavy dependencies lazily inside the
+commands, so `hot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from hot.bench.cli import app as bench_app
+
+app = typer.Typer(
+    name="hot",
+    help="hot-protocol: smart contracts that own private keys, signed by a threshold MPC network.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(bench_app, name="bench")
+
+
+@app.command()
+def demo(
+    json_output: bool = typer.Option(False, "--json", help="Print the signed records as JSON."),
+) -> None:
+    """Run the main job end to end and show signatures checked by independent libraries."""
+    from hot.demo import run_demo
+
+    run_demo(json_output=json_output)
+
+
+if __name__ == "__main__":
+    app()
