@@ -1,0 +1,94 @@
+"""Run an ASGI app (FastAPI/Starlette) on 127.0.0.1 in a background thread, for localnet endpoints.
+
+One way to serve HTTP for every local endpoint (NEAR RPC, EVM, Solana, Soroban, TON, Esplora):
+the socket is bound before the server starts, so the port is known and no other process can take it
+between "pick a free port" and "listen" (the race a plain free-port helper has).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServerStartError(RuntimeError):
+    """The server did not become ready before its deadline."""
+
+
+def bind_socket(port: int = 0, host: str = LOOPBACK) -> socket.socket:
+    """A listening-ready TCP socket on host:port (port 0: the kernel picks a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+class ServerThread:
+    """Serve `app` on a bound socket in a daemon thread; a context manager that always stops it.
+
+    Usage::
+
+        with ServerThread(app) as server:
+            httpx.get(server.url + "/health")
+    """
+
+    def __init__(self, app: Any, *, port: int = 0, host: str = LOOPBACK, start_timeout: float = 10.0) -> None:
+        self._sock = bind_socket(port, host)
+        self.host, self.port = self._sock.getsockname()[:2]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="auto")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, name=f"serve-{self.port}", daemon=True)
+        self._start_timeout = start_timeout
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        except BaseException as exc:  # surfaced to the caller by start()
+            self._error = exc
+
+    def start(self) -> "ServerThread":
+        """Start serving and wait until uvicorn reports it is accepting connections."""
+        self._thread.start()
+        deadline = time.monotonic() + self._start_timeout
+        while not self._server.started:
+            if self._error is not None or not self._thread.is_alive():
+                raise ServerStartError(f"server on {self.url} failed to start: {self._error!r}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServerStartError(f"server on {self.url} not ready after {self._start_timeout}s")
+            time.sleep(0.005)  # polling a readiness flag under a deadline, not a synchronising sleep
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask uvicorn to exit gracefully, then force it; close the socket."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._server.force_exit = True
+            self._thread.join(timeout)
+        self._sock.close()
+
+    def __enter__(self) -> "ServerThread":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
