@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from hot.bench.cli import app as bench_app
+from hot.mpc.node.cli import app as node_app
 
 app = typer.Typer(
     name="hot",
@@ -17,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(node_app, name="node")
 
 
 @app.command()

@@ -1,0 +1,50 @@
+"""Measure the installed node software: the code hash a software quote reports.
+
+The I/O half of `hot.mpc.node.attestation.measure_sources` (which stays pure for the Controller).
+On a TEE the hardware measures the image instead (TDX RTMR3, tee-keystore-and-ckd-notes); on
+localnet we hash the `hot` packages' source files, so any edit to the code changes the
+measurement and a Controller pinning the old one refuses the node.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from hot.mpc.node.attestation import measure_sources
+
+from hot.errors import HotError
+
+# Every package of the distribution (setup.py NAMESPACE_MAP): the node can import any of them.
+MEASURED_PACKAGES = ("hot", "hot.mpc", "hot.sdk", "hot.contracts", "hot.localnet", "hot.bench")
+# Source and package-data suffixes (setup.py package_data); caches and editor files are not code.
+MEASURED_SUFFIXES = frozenset({".py", ".json", ".html", ".js", ".css", ".vy", ".fc", ".boc", ".sql"})
+
+
+class MeasurementError(HotError):
+    """A package to measure could not be located."""
+
+    code = "measurement_error"
+
+
+def installed_source_files(packages: tuple[str, ...] = MEASURED_PACKAGES) -> list[tuple[str, bytes]]:
+    """(logical path, content) of every measured file, e.g. ("hot/mpc/node/keystore.py", b"...")."""
+    # A dict: in a regular (non-editable) install `hot/` also contains `hot/mpc/`, met twice.
+    files: dict[str, bytes] = {}
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise MeasurementError(f"package {package} is not installed")
+        prefix = package.replace(".", "/")
+        for location in spec.submodule_search_locations:
+            root = Path(location)
+            for path in sorted(root.rglob("*")):
+                relative = path.relative_to(root)
+                if path.is_file() and path.suffix in MEASURED_SUFFIXES and "__pycache__" not in relative.parts:
+                    files[f"{prefix}/{relative.as_posix()}"] = path.read_bytes()
+    return sorted(files.items())
+
+
+def measure_installed() -> bytes:
+    """The 32-byte measurement of the installed node software."""
+    return measure_sources(installed_source_files())
