@@ -4,6 +4,9 @@ PY      := $(VENV)/bin/python
 HOT     := $(VENV)/bin/hot
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Browser tests drive Debian's Chromium (playwright's own browser download is not reachable here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install test demo bench clean
 
@@ -13,12 +16,16 @@ $(STAMP): pyproject.toml setup.py
 	$(PY) -m pip install -q -e '.[all,dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(STAMP)
+install: $(STAMP) $(CHROMIUM)
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-demo: $(STAMP)
+demo: $(STAMP) $(CHROMIUM)
 	$(HOT) demo
 
 bench: $(STAMP)
