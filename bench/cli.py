@@ -16,3 +16,21 @@ def crypto(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, he
     from hot.bench.report import emit
 
     emit(run(quick=quick), title="hot bench crypto (median ms per participant)", json_output=json_output)
+
+
+@app.command("chain")
+def chain(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, help="Fewer requests.")) -> None:
+    """View calls and committed transactions per second through the NEAR JSON-RPC, with a real client."""
+    from hot.bench.chain import run
+    from hot.bench.report import emit
+
+    emit(run(quick=quick), title="hot bench chain (NEAR JSON-RPC on localnet)", json_output=json_output)
+
+
+@app.command("chains")
+def chains(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, help="Fewer requests.")) -> None:
+    """One hot_verify per chain through a 3-endpoint quorum against the local endpoints."""
+    from hot.bench.chains import run
+    from hot.bench.report import emit
+
+    emit(run(quick=quick), title="hot bench chains (3-endpoint quorum)", json_output=json_output)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import typer
 
 from hot.bench.cli import app as bench_app
+from hot.localnet.cli import app as localnet_app
 from hot.mpc.node.cli import app as node_app
+from hot.sdk.cli import contract_app
 
 app = typer.Typer(
     name="hot",
@@ -18,6 +20,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(localnet_app, name="localnet")
+app.add_typer(contract_app, name="contract")
 app.add_typer(node_app, name="node")
 
 

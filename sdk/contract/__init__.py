@@ -1,0 +1,62 @@
+"""hot.sdk.contract: write NEAR-style smart contracts as typed Python classes.
+
+    from hot.sdk.contract import contract, init, view, call, env, require, Value, Map, Set, Vector, emit_event
+
+See docs/contract-guide.md for a complete example, the storage layout and the deploy format.
+"""
+
+from hot.sdk.contract.codec import canonical_json, codec_for
+from hot.sdk.contract.context import (
+    BlockInfo,
+    ExecutionContext,
+    PromiseCall,
+    activate,
+    emit_event,
+    env,
+    require,
+)
+from hot.sdk.contract.decorators import (
+    ContractSpec,
+    MethodKind,
+    call,
+    contract,
+    dispatch,
+    init,
+    spec_of,
+    view,
+)
+from hot.sdk.contract.errors import (
+    ContractDefinitionError,
+    ContractPanic,
+    MethodNotFound,
+    ProhibitedInView,
+)
+from hot.sdk.contract.storage import Map, Set, Value, Vector
+
+__all__ = [
+    "BlockInfo",
+    "ContractDefinitionError",
+    "ContractPanic",
+    "ContractSpec",
+    "ExecutionContext",
+    "Map",
+    "MethodKind",
+    "MethodNotFound",
+    "ProhibitedInView",
+    "PromiseCall",
+    "Set",
+    "Value",
+    "Vector",
+    "activate",
+    "call",
+    "canonical_json",
+    "codec_for",
+    "contract",
+    "dispatch",
+    "emit_event",
+    "env",
+    "init",
+    "require",
+    "spec_of",
+    "view",
+]
