@@ -1,4 +1,4 @@
-"""hot.sdk.testing works as a plain pytest plugin (`-p hot.sdk.testing`, as the pytest11 entry point loads it)."""
+"""hot.sdk.testing reaches a fresh project through the `hot` pytest11 entry point alone (no conftest, no -p)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_state_is_fresh_again(hot_chain, hot_root):
 def test_plugin_fixtures_in_a_fresh_project(tmp_path: Path) -> None:
     test_file = tmp_path / "test_user_contract.py"
     test_file.write_text(f"from pathlib import Path\nSOURCE = Path({str(APPROVALS)!r})\n" + USER_TEST)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "hot.sdk.testing", "-p", "no:cacheprovider",
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           str(test_file)], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout
