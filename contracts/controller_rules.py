@@ -1,0 +1,96 @@
+"""Pure rules of the MPC Controller: its state machine, threshold limits and vote counting.
+
+Whitepaper §2.2.4 ("handles configuration changes through on-chain voting and triggers key
+resharing when thresholds or participant sets are updated") and §2.2.3 (DKG, resharing).
+No storage and no `env` here, so every rule is a plain function a unit test can call; the
+contract (contracts/controller.py) applies them. STYLE habit 6: the allowed transitions live in
+one table, `TRANSITIONS`, and `check_transition` is the only way a state changes.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from hot.sdk.contract import require
+
+SCHEMES = ("ed25519", "secp256k1")
+SUPERMAJORITY_NUM, SUPERMAJORITY_DEN = 3, 5  # at least 60% of the current participants
+MIN_THRESHOLD = 2
+
+
+class ProtocolState(str, enum.Enum):
+    """The Controller's protocol states (NEAR's v1.signer has the same four)."""
+
+    NOT_INITIALIZED = "NotInitialized"
+    INITIALIZING = "Initializing"  # key generation for one or more domains
+    RUNNING = "Running"
+    RESHARING = "Resharing"
+
+
+# Every allowed state change, with the event that causes it. Anything else is E_BAD_TRANSITION.
+TRANSITIONS: dict[tuple[ProtocolState, ProtocolState], str] = {
+    (ProtocolState.NOT_INITIALIZED, ProtocolState.INITIALIZING): "begin_keygen",
+    (ProtocolState.INITIALIZING, ProtocolState.RUNNING): "vote_pk (last domain generated)",
+    (ProtocolState.RUNNING, ProtocolState.INITIALIZING): "vote_add_domain passed",
+    (ProtocolState.RUNNING, ProtocolState.RESHARING): "participant/threshold proposal passed or refresh due",
+    (ProtocolState.RESHARING, ProtocolState.RUNNING): "vote_reshared (all new participants) or cancel",
+}
+
+# Which calls each state accepts (docs/contracts.md shows the same table as a diagram).
+STATE_CALLS: dict[ProtocolState, frozenset[str]] = {
+    ProtocolState.NOT_INITIALIZED: frozenset({"begin_keygen"}),
+    ProtocolState.INITIALIZING: frozenset({"vote_pk", "cancel_stalled_key_event"}),
+    ProtocolState.RUNNING: frozenset({"vote_add_participant", "vote_remove_participant", "vote_threshold",
+                                      "vote_add_domain", "vote_remove_gatekeeper", "trigger_refresh"}),
+    ProtocolState.RESHARING: frozenset({"vote_reshared", "cancel_stalled_key_event", "vote_cancel_resharing"}),
+}
+
+
+def check_transition(current: ProtocolState, target: ProtocolState) -> None:
+    """Refuse any state change not in `TRANSITIONS` (E_BAD_TRANSITION)."""
+    require((current, target) in TRANSITIONS,
+            f"E_BAD_TRANSITION: {current.value} -> {target.value} is not an allowed transition")
+
+
+def require_state_allows(state: ProtocolState, call_name: str) -> None:
+    """Refuse a call the current state does not accept (E_WRONG_STATE), before anything changes."""
+    require(call_name in STATE_CALLS[state], f"E_WRONG_STATE: {call_name} is not allowed in state {state.value}")
+
+
+def check_threshold(threshold: int, n: int, schemes: list[str]) -> None:
+    """Refuse thresholds the schemes cannot run.
+
+    FROST (Ed25519) needs 2 <= t <= n. The honest-majority threshold ECDSA (Damgård et al. 2020,
+    ARCHITECTURE "Protocol choices") presigns among 2t-1 live nodes, so secp256k1 needs
+    n >= 2t-1. t = 1 would let one node sign alone: refused (whitepaper §2.2.2, threshold cooperation).
+    """
+    require(isinstance(threshold, int) and threshold >= MIN_THRESHOLD,
+            f"E_BAD_THRESHOLD: threshold {threshold} is below {MIN_THRESHOLD}")
+    require(threshold <= n, f"E_BAD_THRESHOLD: threshold {threshold} exceeds {n} participants")
+    if "secp256k1" in schemes:
+        require(n >= 2 * threshold - 1,
+                f"E_BAD_THRESHOLD: secp256k1 (threshold ECDSA) needs n >= 2t-1, got n={n}, t={threshold}")
+
+
+def supermajority(n: int) -> int:
+    """Votes needed among n current participants: the smallest v with v/n >= 60%."""
+    return max(1, -(-n * SUPERMAJORITY_NUM // SUPERMAJORITY_DEN))
+
+
+def check_scheme(scheme: str) -> None:
+    require(scheme in SCHEMES, f"E_BAD_SCHEME: scheme must be one of {list(SCHEMES)}, got {scheme!r}")
+
+
+def check_hex_key(value: str, size: int, field: str) -> bytes:
+    """A public key given as lowercase hex of exactly `size` bytes."""
+    try:
+        raw = bytes.fromhex(value)
+    except (ValueError, TypeError):
+        raw = b""
+    require(len(raw) == size and raw.hex() == value, f"E_BAD_KEY: {field} must be {size} bytes of lowercase hex")
+    return raw
+
+
+def root_key_size(scheme: str) -> tuple[int, ...]:
+    """Accepted root public key sizes: Ed25519 32 bytes; secp256k1 SEC1 compressed 33 bytes."""
+    return (32,) if scheme == "ed25519" else (33,)
