@@ -9,9 +9,10 @@ Node log entry (the exact bytes of hot.mpc.node.log_entry, re-stated because dep
 cannot import hot.mpc):
     hash      = SHA-256(b"hot-protocol/node-log/entry/v1\\n" || canonical_json({body, kind, prev_hash, seq, time}))
     signature = Ed25519(node signing key, b"hot-protocol/node-log/signature/v1\\n" || hash)
-Gatekeeper receipt (whitepaper §3.2.2, "(gatekeeper_id, request, deadline)"):
-    signature = Ed25519(gatekeeper key, b"hot-protocol/gatekeeper/receipt/v1\\n"
-                        || canonical_json({deadline, gatekeeper_id, request_hash}))
+Gatekeeper receipt (whitepaper §3.2.2, "(gatekeeper_id, request, deadline)"; the bytes of
+hot.mpc.gatekeeper.receipts, docs/node-api.md):
+    signature = Ed25519(gatekeeper key, b"hot-receipt-v1"
+                        || SHA-256(canonical_json({deadline_ms, gatekeeper_id, request_hash})))
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from hot.sdk.hostcrypto import ed25519_verify
 
 LOG_HASH_TAG = b"hot-protocol/node-log/entry/v1\n"
 LOG_SIGNATURE_TAG = b"hot-protocol/node-log/signature/v1\n"
-RECEIPT_TAG = b"hot-protocol/gatekeeper/receipt/v1\n"
+RECEIPT_TAG = b"hot-receipt-v1"
+RECEIPT_FIELDS = frozenset({"deadline_ms", "gatekeeper_id", "request_hash"})
 LOG_LINE_FIELDS = frozenset({"seq", "time", "kind", "body", "prev_hash", "hash", "signature"})
 LOG_KINDS = frozenset({"request", "decision", "protocol", "error", "attestation"})
 SELF_PROVING_KINDS = frozenset({"unauthorized_signature", "equivocation"})
@@ -81,9 +83,9 @@ def verify_log_line(line: str, node_key: bytes) -> dict[str, Any]:
 
 def receipt_signed_bytes(receipt: dict[str, Any]) -> bytes:
     """The bytes a gatekeeper signs for a receipt (docs/contracts.md, "Gatekeeper receipt")."""
-    require(isinstance(receipt, dict) and set(receipt) == {"deadline", "gatekeeper_id", "request_hash"},
-            "E_BAD_EVIDENCE: a receipt has exactly deadline, gatekeeper_id, request_hash")
-    return RECEIPT_TAG + canonical_json(receipt)
+    require(isinstance(receipt, dict) and set(receipt) == RECEIPT_FIELDS,
+            "E_BAD_EVIDENCE: a receipt has exactly deadline_ms, gatekeeper_id, request_hash")
+    return RECEIPT_TAG + hashlib.sha256(canonical_json(receipt)).digest()
 
 
 def verify_receipt(evidence: dict[str, Any], gatekeeper_id: str, gatekeeper_key: bytes) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hot.contracts.controller_evidence import RECEIPT_TAG, canonical_json
+from hot.contracts.controller_evidence import canonical_json, receipt_signed_bytes
 from hot.mpc.node.log_entry import GENESIS_PREV_HASH, LogEntry
 from hot.sdk.testing import reverts
 from protocol_contracts import TOKEN, ed25519_key, fund, make_node, public_hex
@@ -115,11 +115,11 @@ def test_dao_upholds_a_gatekeeper_receipt_dispute_and_slashes_the_gatekeeper(wor
     fund(p.chain, p.gtoken, gk, 100 * TOKEN)
     gk.call(p.gtoken, "stake", {"amount": str(100 * TOKEN)}, deposit=1)
     p.dao_decides("approve_gatekeeper", {"gatekeeper_id": gk.account_id, "public_key": public_hex(gk_key)})
-    receipt = {"deadline": 1, "gatekeeper_id": gk.account_id, "request_hash": "cd" * 32}
-    forged = {"receipt": receipt, "signature": ed25519_key("x").sign(RECEIPT_TAG + canonical_json(receipt)).hex()}
+    receipt = {"deadline_ms": 1, "gatekeeper_id": gk.account_id, "request_hash": "cd" * 32}
+    forged = {"receipt": receipt, "signature": ed25519_key("x").sign(receipt_signed_bytes(receipt)).hex()}
     open_dispute(p, fisher, gk.account_id, "gatekeeper_receipt", forged)
     assert p.controller.view("get_dispute", {"dispute_id": 0}) is None
-    evidence = {"receipt": receipt, "signature": gk_key.sign(RECEIPT_TAG + canonical_json(receipt)).hex()}
+    evidence = {"receipt": receipt, "signature": gk_key.sign(receipt_signed_bytes(receipt)).hex()}
     open_dispute(p, fisher, gk.account_id, "gatekeeper_receipt", evidence)
     assert p.controller.view("get_dispute", {"dispute_id": 0})["status"] == "pending"
     p.dao_decides("resolve_dispute", {"dispute_id": 0, "upheld": True})
