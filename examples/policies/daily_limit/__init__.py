@@ -1,0 +1,1 @@
+"""Example key-owner contract: see README.md in this folder."""
