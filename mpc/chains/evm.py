@@ -14,14 +14,13 @@ from eth_utils.crypto import keccak
 from hot.mpc.chains.base import (
     DEFAULT_TIMEOUT_S,
     AuthMethod,
-    ChainVerifier,
     InvalidRequest,
     MalformedAnswer,
     Verdict,
     WrongChain,
     require_hash32,
 )
-from hot.mpc.chains.transport import HttpEndpoint
+from hot.mpc.chains.transport import EndpointVerifier
 
 HOT_VERIFY_TYPES = ("bytes32", "bytes", "bytes", "bytes")
 DEFAULT_CONFIRMATIONS = 2
@@ -63,7 +62,7 @@ def parse_quantity(value: object) -> int:
         raise MalformedAnswer(f"bad JSON-RPC quantity {value!r}") from exc
 
 
-class EvmVerifier(ChainVerifier):
+class EvmVerifier(EndpointVerifier):
     """One EVM JSON-RPC endpoint."""
 
     def __init__(
@@ -72,7 +71,7 @@ class EvmVerifier(ChainVerifier):
     ) -> None:
         if confirmations < 0:
             raise InvalidRequest("confirmations must be >= 0")
-        self.endpoint = HttpEndpoint(url, timeout=timeout)
+        super().__init__(url, timeout=timeout)
         self.confirmations = confirmations
         self.expected_chain_id = expected_chain_id
         self._chain_checked = expected_chain_id is None
@@ -89,10 +88,6 @@ class EvmVerifier(ChainVerifier):
             raise WrongChain(f"{self.name} serves chain id {served}, configured for {self.expected_chain_id}")
         self._chain_checked = True
 
-    @property
-    def name(self) -> str:
-        return self.endpoint.url
-
     async def verify(
         self, auth_method: AuthMethod, msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str = ""
     ) -> Verdict:
@@ -108,6 +103,3 @@ class EvmVerifier(ChainVerifier):
         call = {"to": to_checksum_address(auth_method.contract_id), "data": data}
         result = await self.endpoint.json_rpc("eth_call", [call, hex(block)])
         return Verdict.of_bool(decode_bool_word(result), self.name)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

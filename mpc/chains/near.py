@@ -16,9 +16,7 @@ from typing import Any
 import base58
 from hot.mpc.chains.base import (
     DEFAULT_METHOD,
-    DEFAULT_TIMEOUT_S,
     AuthMethod,
-    ChainVerifier,
     Decision,
     Delegation,
     InvalidRequest,
@@ -27,7 +25,7 @@ from hot.mpc.chains.base import (
     Verdict,
     require_hash32,
 )
-from hot.mpc.chains.transport import HttpEndpoint
+from hot.mpc.chains.transport import EndpointVerifier
 
 
 def hot_verify_args(msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str, metadata: str | None) -> dict[str, Any]:
@@ -109,15 +107,8 @@ def _delegation_input(value: Any) -> bytes:
     raise MalformedAnswer("delegation input must be a string or JSON value")
 
 
-class NearVerifier(ChainVerifier):
+class NearVerifier(EndpointVerifier):
     """One NEAR JSON-RPC endpoint."""
-
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        self.endpoint = HttpEndpoint(url, timeout=timeout)
-
-    @property
-    def name(self) -> str:
-        return self.endpoint.url
 
     async def verify(
         self, auth_method: AuthMethod, msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str = ""
@@ -126,6 +117,3 @@ class NearVerifier(ChainVerifier):
         params = call_function_params(auth_method.contract_id, auth_method.method_name(), args)
         result = await self.endpoint.json_rpc("query", params)
         return verdict_from_answer(decode_call_result(result), self.name)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

@@ -13,15 +13,13 @@ memo would need). The auth method's `contract_id` is the owner's base58 public k
 from __future__ import annotations
 
 from hot.mpc.chains.base import (
-    DEFAULT_TIMEOUT_S,
     AuthMethod,
-    ChainVerifier,
     InvalidRequest,
     MalformedAnswer,
     Verdict,
     require_hash32,
 )
-from hot.mpc.chains.transport import HttpEndpoint
+from hot.mpc.chains.transport import EndpointVerifier
 from solders.pubkey import Pubkey
 
 MAX_SEED_LEN = 32  # the System Program's limit on create_with_seed seeds
@@ -63,15 +61,8 @@ def approval_in_account_info(result: object, msg_hash: bytes) -> bool:
     return owner == str(Pubkey(msg_hash)) and lamports > 0
 
 
-class SolanaVerifier(ChainVerifier):
+class SolanaVerifier(EndpointVerifier):
     """One Solana JSON-RPC endpoint."""
-
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        self.endpoint = HttpEndpoint(url, timeout=timeout)
-
-    @property
-    def name(self) -> str:
-        return self.endpoint.url
 
     async def verify(
         self, auth_method: AuthMethod, msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str = ""
@@ -80,6 +71,3 @@ class SolanaVerifier(ChainVerifier):
         config = {"encoding": "base64", "commitment": COMMITMENT}
         result = await self.endpoint.json_rpc("getAccountInfo", [str(address), config])
         return Verdict.of_bool(approval_in_account_info(result, msg_hash), self.name)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

@@ -10,16 +10,14 @@ and a simulation `error` (a contract trap, a missing contract) is `PolicyCallFai
 from __future__ import annotations
 
 from hot.mpc.chains.base import (
-    DEFAULT_TIMEOUT_S,
     AuthMethod,
-    ChainVerifier,
     InvalidRequest,
     MalformedAnswer,
     PolicyCallFailed,
     Verdict,
     require_hash32,
 )
-from hot.mpc.chains.transport import HttpEndpoint
+from hot.mpc.chains.transport import EndpointVerifier
 from stellar_sdk import Account, Keypair, StrKey, TransactionBuilder, scval, xdr
 
 # A source account no one holds a key for (all-zero ed25519 key); simulation does not check it.
@@ -59,15 +57,8 @@ def bool_from_simulation(result: object) -> bool:
     return bool(value.b)
 
 
-class StellarVerifier(ChainVerifier):
+class StellarVerifier(EndpointVerifier):
     """One Soroban RPC endpoint."""
-
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        self.endpoint = HttpEndpoint(url, timeout=timeout)
-
-    @property
-    def name(self) -> str:
-        return self.endpoint.url
 
     async def verify(
         self, auth_method: AuthMethod, msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str = ""
@@ -76,6 +67,3 @@ class StellarVerifier(ChainVerifier):
                                        user_payload, auth_method.metadata)
         result = await self.endpoint.json_rpc("simulateTransaction", {"transaction": envelope})
         return Verdict.of_bool(bool_from_simulation(result), self.name)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

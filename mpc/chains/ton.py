@@ -9,16 +9,14 @@ integer is `MalformedAnswer`.
 from __future__ import annotations
 
 from hot.mpc.chains.base import (
-    DEFAULT_TIMEOUT_S,
     AuthMethod,
-    ChainVerifier,
     InvalidRequest,
     MalformedAnswer,
     PolicyCallFailed,
     Verdict,
     require_hash32,
 )
-from hot.mpc.chains.transport import HttpEndpoint
+from hot.mpc.chains.transport import EndpointVerifier
 from pytoniq_core.boc.address import Address
 
 RUN_GET_METHOD_PATH = "/api/v2/runGetMethod"
@@ -56,15 +54,8 @@ def integer_from_run_result(answer: object) -> int:
         raise MalformedAnswer(f"stack integer {entry[1]!r} is not hex") from exc
 
 
-class TonVerifier(ChainVerifier):
+class TonVerifier(EndpointVerifier):
     """One toncenter v2 endpoint."""
-
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
-        self.endpoint = HttpEndpoint(url, timeout=timeout)
-
-    @property
-    def name(self) -> str:
-        return self.endpoint.url
 
     async def verify(
         self, auth_method: AuthMethod, msg_hash: bytes, key_id: str, user_payload: bytes, msg_body: str = ""
@@ -76,6 +67,3 @@ class TonVerifier(ChainVerifier):
         }
         answer = await self.endpoint.post_json(RUN_GET_METHOD_PATH, request)
         return Verdict.of_bool(integer_from_run_result(answer) != 0, self.name)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

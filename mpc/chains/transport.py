@@ -19,6 +19,7 @@ import httpx
 from hot.mpc.chains.base import (
     DEFAULT_TIMEOUT_S,
     ChainUnavailable,
+    ChainVerifier,
     InsecureEndpoint,
     MalformedAnswer,
     PolicyCallFailed,
@@ -111,3 +112,17 @@ class HttpEndpoint:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+class EndpointVerifier(ChainVerifier):
+    """A `ChainVerifier` that asks one HTTP endpoint; each chain module adds only `verify`."""
+
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        self.endpoint = HttpEndpoint(url, timeout=timeout)
+
+    @property
+    def name(self) -> str:
+        return self.endpoint.url
+
+    async def aclose(self) -> None:
+        await self.endpoint.aclose()
