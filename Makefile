@@ -30,6 +30,8 @@ demo: $(STAMP) $(CHROMIUM)
 
 bench: $(STAMP)
 	$(HOT) bench crypto
+	$(HOT) bench chain
+	$(HOT) bench chains
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
