@@ -34,3 +34,12 @@ def chains(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, he
     from hot.bench.report import emit
 
     emit(run(quick=quick), title="hot bench chains (3-endpoint quorum)", json_output=json_output)
+
+
+@app.command("e2e")
+def e2e(json_output: bool = JSON_OPTION, quick: bool = typer.Option(False, help="Fewer requests.")) -> None:
+    """Signatures through the gatekeeper: 5 nodes, threshold 3, both domains (p50, p99, per second)."""
+    from hot.bench.e2e import run
+    from hot.bench.report import emit
+
+    emit(run(quick=quick), title="hot bench e2e (gatekeeper, 5 nodes, threshold 3)", json_output=json_output)

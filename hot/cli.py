@@ -9,9 +9,12 @@ from __future__ import annotations
 import typer
 
 from hot.bench.cli import app as bench_app
+from hot.examples.passkey_wallet.cli import app as wallet_app
 from hot.localnet.cli import app as localnet_app
+from hot.mpc.gatekeeper.cli import app as gatekeeper_app
 from hot.mpc.node.cli import app as node_app
 from hot.sdk.cli import contract_app
+from hot.sdk.sign_cli import sign as sign_command
 
 app = typer.Typer(
     name="hot",
@@ -23,6 +26,9 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(localnet_app, name="localnet")
 app.add_typer(contract_app, name="contract")
 app.add_typer(node_app, name="node")
+app.add_typer(gatekeeper_app, name="gatekeeper")
+app.add_typer(wallet_app, name="wallet")
+app.command("sign")(sign_command)
 
 
 @app.command()

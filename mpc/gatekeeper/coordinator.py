@@ -1,0 +1,123 @@
+"""The session coordinator: receipt, signer selection, attempt, rest and retry (whitepaper §2.3, §4.1.1).
+
+For each attempt the gatekeeper co-signs a fresh receipt (whitepaper §3.2.2), picks a threshold
+subset of healthy nodes that were not already failing this request, and runs one FROST or ECDSA
+session. A node that timed out, was unreachable, answered garbage or was named by identifiable
+abort is rested for a while; a node that refused with a code is only left out of this request.
+When every contacted node refuses with the same user-facing code (`authorization_denied`,
+`unknown_key`), that is the answer: the key's policy said no, and no signature exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+
+from hot.mpc.gatekeeper.config import GatekeeperConfig
+from hot.mpc.gatekeeper.ecdsa_session import (
+    PresignatureClaims,
+    presigned_sets,
+    run_ecdsa_attempt,
+)
+from hot.mpc.gatekeeper.errors import NodesUnavailable, UnknownKey
+from hot.mpc.gatekeeper.frost_session import run_frost_attempt
+from hot.mpc.gatekeeper.health import NodeHealth, SignerSelection
+from hot.mpc.gatekeeper.metrics import GatekeeperMetrics
+from hot.mpc.gatekeeper.node_client import USER_FACING_CODES, NodeClient, NodeFailure
+from hot.mpc.gatekeeper.receipts import GatekeeperReceipt, sign_receipt
+from hot.mpc.gatekeeper.signing_job import AttemptFailed, SignedMessage, SigningJob
+from nacl.signing import SigningKey
+
+from hot.errors import AuthorizationDenied
+
+log = logging.getLogger("hot.gatekeeper")
+
+
+class ReceiptIssuer:
+    """Signs receipts whose deadlines strictly increase, so no two receipts are ever equal.
+
+    Nodes refuse a receipt they have seen before (docs/node-api.md); each retry gets a new one.
+    """
+
+    def __init__(self, gatekeeper_id: str, signing_key: SigningKey, ttl_s: float) -> None:
+        self._id, self._key, self._ttl_ms = gatekeeper_id, signing_key, int(ttl_s * 1000)
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def issue(self, request_hash: bytes) -> GatekeeperReceipt:
+        with self._lock:
+            self._last = max(int(time.time() * 1000) + self._ttl_ms, self._last + 1)
+            deadline = self._last
+        return sign_receipt(self._key, self._id, request_hash, deadline)
+
+
+class SessionCoordinator:
+    """Runs attempts until one signs every message, or no healthy subset is left."""
+
+    def __init__(
+        self,
+        config: GatekeeperConfig,
+        client: NodeClient,
+        health: NodeHealth,
+        selection: SignerSelection,
+        metrics: GatekeeperMetrics | None = None,
+    ) -> None:
+        self.config, self.client, self.health, self.selection = config, client, health, selection
+        self.metrics = metrics or GatekeeperMetrics()
+        self.receipts = ReceiptIssuer(config.gatekeeper_id, config.signing_key, config.receipt_ttl_s)
+        self.claims = PresignatureClaims()
+
+    async def sign(self, job: SigningJob) -> list[SignedMessage]:
+        """whitepaper §2.3 steps 2 and 6: relay to a threshold subset and collect the signature."""
+        excluded: set[int] = set()  # nodes that failed this request, rested or not
+        for attempt in range(self.config.max_attempts):
+            signers = await self._choose(job, excluded)
+            if signers is None:
+                break
+            try:
+                return await self._attempt(job, signers)
+            except AttemptFailed as failed:
+                log.info("attempt %d with %s failed: %s", attempt + 1, signers, failed.message)
+                self.metrics.failed_attempts.labels(job.domain).inc()
+                self._judge(failed.failures, signers, excluded)
+        raise NodesUnavailable(f"no healthy {job.domain} signer set finished the request; retry later")
+
+    async def _choose(self, job: SigningJob, excluded: set[int]) -> tuple[int, ...] | None:
+        healthy = tuple(p for p in self.health.healthy() if p not in excluded)
+        if job.domain == "ed25519":
+            return self.selection.frost_signers(healthy)
+        counts, failures = await presigned_sets(self.client, healthy)
+        self._judge(failures, (), excluded)
+        healthy = tuple(p for p in healthy if p not in excluded)
+        return self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages))
+
+    async def _attempt(self, job: SigningJob, signers: tuple[int, ...]) -> list[SignedMessage]:
+        receipt = self.receipts.issue(job.request_hash)
+        session_id = uuid.uuid4().hex
+        root = self.config.public_key_packages[job.domain]
+        if job.domain == "ed25519":
+            return await run_frost_attempt(self.client, job, receipt, signers, root, session_id)
+        return await run_ecdsa_attempt(self.client, job, receipt, signers, root.group_public_key, session_id, self.claims)
+
+    def _judge(self, failures: list[NodeFailure], signers: tuple[int, ...], excluded: set[int]) -> None:
+        """Rest or exclude failing nodes; raise the user's answer when all contacted nodes gave it."""
+        refusals = [f.node_code for f in failures if f.node_code in USER_FACING_CODES]
+        if signers and refusals and len(refusals) == len(failures) == len(signers):
+            code = Counter(refusals).most_common(1)[0][0]
+            if code == "authorization_denied":
+                raise AuthorizationDenied("the key's authorization methods refused this request")
+            raise UnknownKey("no key is registered under this key_id")
+        for failure in failures:
+            blamed = [p for p in failure.culprits if p in signers and p != failure.participant]
+            if blamed:
+                # A node that blames co-signers (a missing intent, a bad message) is not at fault
+                # itself; the blamed sit this request out but are not rested on one node's word.
+                excluded.update(blamed)
+                continue
+            excluded.add(failure.participant)
+            if failure.rest:
+                self.health.rest(failure.participant, failure.reason)
+                log.warning("resting node %d for %ss: %s", failure.participant, self.config.rest_s, failure.reason)

@@ -1,0 +1,73 @@
+"""Routing around faulty nodes (issue 8; whitepaper §4.1.1): killed, hanging, cheating, lying nodes.
+
+Each test arms one misbehaviour for whichever node commits first in the request's first attempt,
+so the faulty node is always among the chosen signers; the request must still succeed on another
+subset, the faulty node must be rested (or, for a lone denial, left out), and the signature must
+verify under the derived key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+import pytest
+from gatekeeper_testkit import CHECKS, Gatekeeper, derived_key, start_gatekeeper
+
+pytestmark = pytest.mark.integration
+
+def sign_checked(gatekeeper: Gatekeeper, network, domain: str, key_id: str, seed: bytes) -> None:
+    message = hashlib.sha256(seed).digest()
+    response = gatekeeper.sign({"key_id": key_id, "domain": domain, "message": message.hex(), "user_payloads": []})
+    assert response.status_code == 200, response.text
+    CHECKS[domain](response.json(), message, derived_key(network, domain, key_id))
+
+
+@pytest.mark.parametrize("domain", ["ed25519", "secp256k1"])
+def test_node_killed_mid_request_the_request_succeeds_on_another_subset(gatekeeper: Gatekeeper, network, nodes, domain: str) -> None:
+    network.misbehave_next = "crash"
+    sign_checked(gatekeeper, network, domain, "wallet-crash", b"killed " + domain.encode())
+    (victim,) = network.victims
+    assert nodes[0][victim].commits == 1 and nodes[0][victim].shares == 0  # it died between the rounds
+    assert "unreachable" in gatekeeper.rested()[str(victim)]
+
+
+@pytest.mark.parametrize("domain", ["ed25519", "secp256k1"])
+def test_node_sending_bad_shares_is_named_and_rested(gatekeeper: Gatekeeper, network, nodes, domain: str) -> None:
+    network.misbehave_next = "corrupt"
+    sign_checked(gatekeeper, network, domain, "wallet-corrupt", b"corrupt " + domain.encode())
+    (victim,) = network.victims
+    assert nodes[0][victim].shares == 1  # its bad share was received, then it was named
+    assert "named by" in gatekeeper.rested()[str(victim)]
+    assert gatekeeper.metric(f'hot_gatekeeper_node_rests_total{{participant="{victim}"}}') == 1
+    assert gatekeeper.metric(f'hot_gatekeeper_failed_attempts_total{{domain="{domain}"}}') == 1
+    sign_checked(gatekeeper, network, domain, "wallet-corrupt", b"after " + domain.encode())
+    assert nodes[0][victim].shares == 1  # rested: not asked again
+
+
+def test_node_hanging_past_the_timeout_is_rested(network, nodes, tmp_path) -> None:
+    network.misbehave_next = "hang"
+    with start_gatekeeper(network, nodes[1], tmp_path / "gk.db", node_timeout_s=1.5) as server, httpx.Client(trust_env=False, timeout=30) as http:
+        gatekeeper = Gatekeeper(server.url, http)
+        sign_checked(gatekeeper, network, "ed25519", "wallet-hang", b"slow node")
+        (victim,) = network.victims
+        assert "timed out" in gatekeeper.rested()[str(victim)]
+
+
+def test_one_lying_denial_is_routed_around_without_resting(gatekeeper: Gatekeeper, network, nodes) -> None:
+    network.misbehave_next = "deny"
+    sign_checked(gatekeeper, network, "secp256k1", "wallet-lone-denial", b"one node says no")
+    assert network.victims and gatekeeper.rested() == {}
+
+
+def test_too_few_live_nodes_is_503_and_quota_is_refunded(network, nodes, tmp_path) -> None:
+    running, urls = nodes
+    for participant in (2, 3, 4):
+        running[participant].server.stop()
+    with start_gatekeeper(network, urls, tmp_path / "gk.db") as server, httpx.Client(trust_env=False, timeout=30) as http:
+        gatekeeper = Gatekeeper(server.url, http)
+        bob = "test-api-key-bob"  # quota 2
+        for _ in range(3):  # a 503 does not use up the quota
+            response = gatekeeper.sign({"key_id": "w", "domain": "ed25519", "message": "aa"}, api_key=bob)
+            assert response.status_code == 503 and response.json()["code"] == "nodes_unavailable"
+        assert set(gatekeeper.rested()) == {"2", "3", "4"}
