@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="MPC node: identity, signed log.", no_args_is_help=True)
+app = typer.Typer(help="MPC node: run, identity, signed log.", no_args_is_help=True)
 log_app = typer.Typer(help="The node's hash-chained, signed log.", no_args_is_help=True)
 identity_app = typer.Typer(help="The node's signing and p2p keys.", no_args_is_help=True)
 app.add_typer(log_app, name="log")
@@ -70,3 +70,22 @@ def identity_show(
     console = Console(soft_wrap=True)  # keep hashes and keys on one line
     for name, value in keys.items():
         console.print(f"{name}: [bold]{value}[/bold]")
+
+
+CONFIG_OPTION = typer.Option(..., "--config", help="The node's configuration file (.json or .toml).")
+
+
+@app.command("run")
+def run(config: Path = CONFIG_OPTION) -> None:
+    """Run the node: HTTP signing API, peer transport, Controller-driven protocol runner, attester."""
+    import asyncio
+
+    from hot.mpc.node.config import ConfigError, load_config
+    from hot.mpc.node.service import run_node
+
+    try:
+        node_config = load_config(config)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    asyncio.run(run_node(node_config))

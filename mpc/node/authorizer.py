@@ -1,0 +1,221 @@
+"""Authorization before any signature share (whitepaper §2.3 step 3; docs/node-api.md).
+
+Every node decides on its own, in this order, and releases nothing unless all pass:
+
+1. the gatekeeper receipt (`hot.mpc.gatekeeper.receipts.verify_receipt`, the one encoding both
+   sides use): a registered gatekeeper, a valid Ed25519 signature, a `request_hash` equal to
+   `sha256(canonical_json(request))`, a deadline not passed; and neither the receipt nor the
+   session seen before (a durable SQLite replay set: a restart does not reopen it);
+2. the node's own attestation (`AttestationGuard.require_valid`): an unattested node refuses;
+3. the key's access list from the Key Registry (`get_wallet`); an unreserved key_id is refused;
+4. every method's `hot_verify(msg_hash, key_id, user_payload, metadata)` through the
+   `ChainVerifier` registry, once per message; a chain error counts as a refusal (fail closed).
+
+The request and the decision (allow, or the refusal code and reason) go to the signed log, so a
+fisherman can prove what a node did (whitepaper §3.2.3). Payloads are not secret; shares never
+pass through here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hot.mpc.chains.base import AuthMethod, ChainError, ChainVerifier
+from hot.mpc.gatekeeper.receipts import (
+    BadReceipt,
+    DeadlineExpired,
+    GatekeeperReceipt,
+    canonical_json,
+    verify_receipt,
+)
+from hot.mpc.node.attestation import AttestationError, AttestationGuard
+from hot.mpc.node.registry_client import AccessListSource
+from hot.mpc.node.signed_log import SignedLog
+
+from hot.errors import AuthorizationDenied, HotError
+
+DOMAINS = ("ed25519", "secp256k1")
+
+
+class BadRequest(HotError):
+    """The request body is malformed (wrong shape, bad hex, wrong hash length)."""
+
+    code = "bad_request"
+
+
+class ReceiptReplayed(HotError):
+    """This receipt or session id was already used once."""
+
+    code = "receipt_replayed"
+
+
+class UnknownKey(HotError):
+    """The key_id is not reserved in the Key Registry, or this node holds no share of the domain."""
+
+    code = "unknown_key"
+
+
+class NotAttested(HotError):
+    """The node has no valid attestation and refuses to sign."""
+
+    code = "not_attested"
+
+
+@dataclass(frozen=True)
+class SignRequestBody:
+    """The request a receipt covers: key_id, domain, messages and one user_payload per auth method."""
+
+    key_id: str
+    domain: str
+    messages: tuple[bytes, ...]
+    user_payloads: tuple[bytes, ...]
+
+    @classmethod
+    def from_json(cls, raw: Any) -> SignRequestBody:
+        try:
+            body = cls(str(raw["key_id"]), str(raw["domain"]), tuple(bytes.fromhex(m) for m in raw["messages"]),
+                       tuple(bytes.fromhex(p) for p in raw["user_payloads"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadRequest(f"malformed request: {exc!r}") from exc
+        if not body.key_id or body.domain not in DOMAINS or not body.messages:
+            raise BadRequest("request needs a key_id, a domain in ed25519|secp256k1 and at least one message")
+        if body.domain == "secp256k1" and any(len(m) != 32 or not any(m) for m in body.messages):
+            raise BadRequest("secp256k1 messages are non-zero 32-byte hashes")
+        return body
+
+    def msg_hash(self, index: int) -> bytes:
+        """What hot_verify sees: the hash itself (secp256k1) or SHA-256 of the message (ed25519)."""
+        message = self.messages[index]
+        return message if self.domain == "secp256k1" else hashlib.sha256(message).digest()
+
+
+class ReplaySet:
+    """Durable set of used receipts and session ids (SQLite, fsync'ed commit before any answer)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS seen (kind TEXT, value TEXT, deadline_ms INTEGER, PRIMARY KEY (kind, value))")
+
+    def claim(self, receipt_digest: str, session_id: str, deadline_ms: int) -> None:
+        """Record both or neither; `ReceiptReplayed` if either was seen."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("INSERT INTO seen VALUES ('receipt', ?, ?)", (receipt_digest, deadline_ms))
+                self._db.execute("INSERT INTO seen VALUES ('session', ?, ?)", (session_id, deadline_ms))
+                self._db.execute("COMMIT")
+            except sqlite3.IntegrityError:
+                self._db.execute("ROLLBACK")
+                raise ReceiptReplayed("this receipt or session was already used") from None
+
+    def prune(self, before_ms: int) -> int:
+        """Forget entries whose deadline passed (their receipts are refused as expired anyway)."""
+        with self._lock:
+            return self._db.execute("DELETE FROM seen WHERE deadline_ms < ?", (before_ms,)).rowcount
+
+    def close(self) -> None:
+        self._db.close()
+
+
+@dataclass(frozen=True)
+class Authorized:
+    """A request every check passed; what the signing session runs on."""
+
+    session_id: str
+    request: SignRequestBody
+    receipt: GatekeeperReceipt
+
+
+class Authorizer:
+    """Runs the checks of whitepaper §2.3 step 3 and logs every decision."""
+
+    def __init__(
+        self,
+        gatekeeper_keys: Callable[[], Mapping[str, bytes]],
+        replay: ReplaySet,
+        guard: AttestationGuard,
+        access_lists: AccessListSource,
+        verifier: ChainVerifier,
+        log: SignedLog,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._gatekeeper_keys = gatekeeper_keys
+        self._replay = replay
+        self._guard = guard
+        self._access_lists = access_lists
+        self._verifier = verifier
+        self._log = log
+        self._clock = clock
+
+    async def authorize(self, session_id: str, receipt_json: Any, request_json: Any) -> Authorized:
+        """All checks, or the typed refusal (BadRequest, BadReceipt, ReceiptReplayed, ...)."""
+        self._log.append("request", {"event": "sign_request", "session_id": session_id, "request": request_json,
+                                     "receipt": receipt_json})
+        try:
+            authorized = await self._check(session_id, receipt_json, request_json)
+        except HotError as exc:
+            self._log.append("decision", {"event": "denied", "session_id": session_id, "code": exc.code, "reason": str(exc)})
+            raise
+        self._log.append("decision", {"event": "allowed", "session_id": session_id, "key_id": authorized.request.key_id,
+                                      "request_hash": authorized.receipt.request_hash.hex()})
+        return authorized
+
+    async def _check(self, session_id: str, receipt_json: Any, request_json: Any) -> Authorized:
+        if not isinstance(session_id, str) or not 0 < len(session_id) <= 128:
+            raise BadRequest("session_id must be a string of 1..128 characters")
+        request = SignRequestBody.from_json(request_json)
+        receipt = self.check_receipt(receipt_json, request_json)
+        self._replay.claim(receipt.digest.hex(), session_id, receipt.deadline_ms)
+        try:
+            self._guard.require_valid(int(self._clock()))
+        except AttestationError as exc:
+            raise NotAttested(str(exc)) from exc
+        await self.check_access(request)
+        return Authorized(session_id, request, receipt)
+
+    def check_receipt(self, receipt_json: Any, request_json: Any) -> GatekeeperReceipt:
+        """Known gatekeeper, signature, request hash, deadline (`hot.mpc.gatekeeper.receipts`); replay is `ReplaySet.claim`."""
+        receipt = GatekeeperReceipt.from_json(receipt_json)
+        verify_receipt(receipt, request_json, self._gatekeeper_keys(), int(self._clock() * 1000))
+        return receipt
+
+    async def check_access(self, request: SignRequestBody) -> None:
+        """Every auth method's hot_verify must allow every message (fail closed on chain errors)."""
+        try:
+            methods = await self._access_lists.access_list(request.key_id)
+        except ChainError as exc:
+            raise AuthorizationDenied(f"cannot read the access list: {exc}") from exc
+        if methods is None:
+            raise UnknownKey(f"key_id {request.key_id!r} is not reserved in the Key Registry")
+        if not methods:
+            raise AuthorizationDenied("the key's access list is empty")
+        if len(request.user_payloads) != len(methods):
+            raise AuthorizationDenied(f"{len(methods)} auth methods need {len(methods)} user_payloads, got {len(request.user_payloads)}")
+        checks = [(i, method, payload) for i in range(len(request.messages)) for method, payload in zip(methods, request.user_payloads)]
+        results = await asyncio.gather(*(self._verify_one(request, i, m, p) for i, m, p in checks), return_exceptions=True)
+        for (i, method, _), result in zip(checks, results):
+            if isinstance(result, BaseException) and not isinstance(result, HotError):
+                raise result
+            if result is not True:
+                reason = f"{result.code}: {result}" if isinstance(result, HotError) else "hot_verify returned false"
+                raise AuthorizationDenied(f"message {i}: {method.contract_id} on chain {method.chain_id} refused ({reason})")
+
+    async def _verify_one(self, request: SignRequestBody, index: int, method: AuthMethod, payload: bytes) -> bool:
+        verdict = await self._verifier.verify(method, request.msg_hash(index), request.key_id, payload)
+        return bool(verdict.allowed)
+
+
+__all__ = ["Authorized", "Authorizer", "BadReceipt", "BadRequest", "DeadlineExpired", "NotAttested", "ReceiptReplayed",
+           "ReplaySet", "SignRequestBody", "UnknownKey", "canonical_json"]

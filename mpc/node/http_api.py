@@ -1,0 +1,120 @@
+"""The node's HTTP API for the gatekeeper, exactly as docs/node-api.md defines it.
+
+`POST /v1/sign/commit` authorizes (receipt, attestation, access list, every hot_verify; see
+`authorizer`) and answers round one; `POST /v1/sign/share` answers round two of an open session;
+`GET /health` and `GET /metrics` (Prometheus text format 0.0.4). Every refusal is
+`{"code", "message"}` with the status the document assigns to the code. Two codes beyond the
+document's list (reported to the gatekeeper engineer): `peer_timeout` (409, an ECDSA co-signer
+did not send its sign intent; `culprits` lists who) and `protocol_error` (409, a co-signer sent
+a bad intent; `culprit` names it). Both are 4xx: the answering node is alive and is not the one
+to blame.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from hot.mpc.node.authorizer import Authorizer
+from hot.mpc.node.runner.signing import PeerTimeout, SigningSessions
+
+from hot.errors import CulpritError, HotError
+
+JSON_BODY = Annotated[dict[str, Any], Body()]
+STATUS = {
+    "bad_request": 400,
+    "bad_receipt": 401,
+    "receipt_replayed": 409,
+    "deadline_expired": 410,
+    "authorization_denied": 403,
+    "unknown_key": 404,
+    "not_attested": 503,
+    "no_presignature": 409,
+    "unknown_session": 404,
+    "peer_timeout": 409,
+    "protocol_error": 409,
+}
+
+
+@dataclass
+class NodeStatus:
+    """What `/health` reports, read live from the runner."""
+
+    epoch: Callable[[], int]
+    state: Callable[[], str]
+    attested: Callable[[], bool]
+    presignatures: Callable[[], dict[str, int]]
+
+
+def error_response(exc: HotError) -> JSONResponse:
+    """The document's error body; culprits are named so the gatekeeper can retry without them."""
+    code = exc.code if exc.code in STATUS else ("protocol_error" if isinstance(exc, CulpritError) else "bad_request")
+    body: dict[str, Any] = {"code": code, "message": str(exc)}
+    if isinstance(exc, CulpritError):
+        body["culprit"] = exc.culprit
+    if isinstance(exc, PeerTimeout):
+        body["culprits"] = exc.missing
+    return JSONResponse(status_code=STATUS[code], content=body)
+
+
+def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSessions, status: NodeStatus) -> FastAPI:
+    """The FastAPI app of one node (OpenAPI at /docs)."""
+    app = FastAPI(title=f"hot-protocol MPC node {participant_id}", version="1")
+    requests: Counter[tuple[str, str]] = Counter()
+
+    @app.exception_handler(RequestValidationError)
+    async def not_json_object(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """A body that is not a JSON object is `bad_request` (400), never FastAPI's 422."""
+        return JSONResponse(status_code=400, content={"code": "bad_request", "message": "the body must be a JSON object"})
+
+    @app.post("/v1/sign/commit")
+    async def sign_commit(body: JSON_BODY) -> Any:
+        """Authorize the request and answer round one (FROST commitments or presignature ids)."""
+        try:
+            authorized = await authorizer.authorize(body.get("session_id"), body.get("receipt"), body.get("request"))
+            answer = sessions.commit(authorized, body.get("signers"))
+        except HotError as exc:
+            requests[("commit", exc.code)] += 1
+            return error_response(exc)
+        requests[("commit", "ok")] += 1
+        return answer
+
+    @app.post("/v1/sign/share")
+    async def sign_share(body: JSON_BODY) -> Any:
+        """Round two of an open session; consumes its nonces or presignatures."""
+        try:
+            answer = await sessions.share(str(body.get("session_id")), body.get("package"))
+        except HotError as exc:
+            requests[("share", exc.code)] += 1
+            return error_response(exc)
+        requests[("share", "ok")] += 1
+        return answer
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        """Participant id, epoch, Controller state, attestation, presignatures per signer set."""
+        return {"participant_id": participant_id, "epoch": status.epoch(), "state": status.state(),
+                "attested": status.attested(), "presignatures": status.presignatures()}
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    async def metrics() -> str:
+        """Prometheus text format: requests by route and outcome, pool sizes, open sessions, epoch."""
+        lines = ["# HELP hot_node_requests_total Signing API calls by route and outcome.",
+                 "# TYPE hot_node_requests_total counter"]
+        lines += [f'hot_node_requests_total{{route="{r}",outcome="{o}"}} {n}' for (r, o), n in sorted(requests.items())]
+        lines += ["# HELP hot_node_presignatures Unused presignatures per signer set.", "# TYPE hot_node_presignatures gauge"]
+        lines += [f'hot_node_presignatures{{signers="{s}"}} {n}' for s, n in sorted(status.presignatures().items())]
+        lines += ["# HELP hot_node_open_sessions Signing sessions waiting for /share.", "# TYPE hot_node_open_sessions gauge",
+                  f"hot_node_open_sessions {len(sessions.sessions)}",
+                  "# HELP hot_node_epoch The Controller epoch this node signs in.", "# TYPE hot_node_epoch gauge",
+                  f"hot_node_epoch {status.epoch()}",
+                  "# HELP hot_node_attested 1 while the node holds a valid attestation.", "# TYPE hot_node_attested gauge",
+                  f"hot_node_attested {int(status.attested())}"]
+        return "\n".join(lines) + "\n"
+
+    return app

@@ -1,0 +1,188 @@
+"""The protocol runner: follows the Controller's state and keeps keys and presignature pools ready.
+
+Whitepaper §2.2.3-§2.2.4 and ARCHITECTURE.md: while the Controller is Initializing, every listed
+participant runs the DKG for each domain without a public key yet, stores its share sealed in the
+Keystore, and votes the public key (`vote_pk`); while Running it loads the current epoch's shares
+(a restart keeps its keys) and keeps an ECDSA presignature pool per signer set of 2t-1 nodes above
+a low-water mark, refilled in the background by the set's leader (its smallest id); while
+Resharing every old member deals and every new member receives (`reshare.py`), then votes
+`vote_reshared`; when the Controller moves to the new epoch, older presignatures are erased. Every step that fails is logged and retried on the
+next tick; nothing here runs protocol math itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from hot.mpc.crypto.reshare import KeyShare
+from hot.mpc.node.config import PresignPoolConfig
+from hot.mpc.node.controller_client import ControllerState, ControllerView
+from hot.mpc.node.keystore import Keystore
+from hot.mpc.node.presign_pool import PresignaturePool, candidate_sets, set_label
+from hot.mpc.node.runner.dkg import run_dkg
+from hot.mpc.node.runner.keys import load_attempt, load_key_share, save_key_share
+from hot.mpc.node.runner.mesh import PeerMesh
+from hot.mpc.node.runner.presign import PREFIX, parse_session, run_presign, session_name
+from hot.mpc.node.runner.reshare import run_reshare
+from hot.mpc.node.signed_log import SignedLog
+
+from hot.errors import HotError
+
+BACKOFF_SECONDS = 3.0
+
+
+class ProtocolRunner:
+    """One node's protocol state machine, one `tick` per Controller poll."""
+
+    def __init__(
+        self,
+        participant_id: int,
+        controller: ControllerView,
+        store: Keystore,
+        mesh: PeerMesh,
+        log: SignedLog,
+        pool_config: PresignPoolConfig,
+        *,
+        round_timeout: float,
+    ) -> None:
+        self.participant_id = participant_id
+        self.controller = controller
+        self.store = store
+        self.mesh = mesh
+        self.log = log
+        self.pool = PresignaturePool(store, participant_id)
+        self.pool_config = pool_config
+        self.round_timeout = round_timeout
+        self.state: ControllerState | None = None
+        self.keys: dict[str, KeyShare] = {}
+        self._voted: set[tuple[int, str]] = set()
+        self._backoff: dict[str, float] = {}
+        self._joined = 0
+        mesh.on_new_session(PREFIX, self._join_presign)
+
+    # What the signing sessions and /health read.
+    def epoch(self) -> int:
+        return self.state.epoch if self.state else 0
+
+    def state_name(self) -> str:
+        return self.state.state if self.state else "Unknown"
+
+    def key_share(self, domain: str) -> KeyShare | None:
+        share = self.keys.get(domain)
+        return share if share is not None and share.epoch == self.epoch() else None
+
+    async def tick(self) -> None:
+        """Read the Controller and do what its state asks of this node."""
+        state = await self.controller.state()
+        if self.state is not None and state.epoch > self.state.epoch:
+            erased = self.pool.erase_before(state.epoch)  # presignatures never outlive their epoch
+            self.log.append("protocol", {"event": "presignatures_erased", "epoch": state.epoch, "count": erased})
+        self.state = state
+        if self.participant_id not in state.participants and state.resharing is None:
+            return
+        for domain in state.domains:
+            await self._ensure_key(state, domain)
+        if state.state == "Resharing" and state.resharing is not None:
+            await self._reshare(state)
+
+    async def _reshare(self, state: ControllerState) -> None:
+        """Deal and/or receive every domain's new shares, then vote_reshared once (whitepaper §2.2.3)."""
+        target = state.resharing
+        assert target is not None
+        if (target.epoch, f"reshared/{state.attempt}") in self._voted:
+            return
+        new_members = sorted(target.participants)
+        for domain in state.domains:
+            old_share = self.key_share(domain)
+            if self.participant_id in new_members and load_attempt(self.store, self.participant_id, domain, target.epoch) == state.attempt:
+                continue
+            share = await run_reshare(self.mesh, domain, old_share, sorted(state.participants), new_members, target.threshold,
+                                      target.epoch, state.public_keys[domain], self.log, timeout=self.round_timeout,
+                                      attempt=state.attempt)
+            if share is not None:
+                save_key_share(self.store, self.participant_id, domain, share, attempt=state.attempt)
+        self._voted.add((target.epoch, f"reshared/{state.attempt}"))
+        if self.participant_id in new_members:
+            await self.controller.vote_reshared(self.participant_id, target.epoch, dict(state.public_keys))
+            self.log.append("protocol", {"event": "vote_reshared", "epoch": target.epoch})
+
+    async def _ensure_key(self, state: ControllerState, domain: str) -> None:
+        if self.key_share(domain) is None:
+            loaded = load_key_share(self.store, self.participant_id, domain, state.epoch)
+            if loaded is not None:
+                self.keys[domain] = loaded
+        if state.state != "Initializing" or domain in state.public_keys:
+            return
+        share = self.key_share(domain)
+        # A share from an earlier attempt of this key event is stale: the others restarted without it.
+        if share is None or load_attempt(self.store, self.participant_id, domain, state.epoch) != state.attempt:
+            participants = sorted(state.participants)
+            share = await run_dkg(self.mesh, domain, participants, state.threshold, state.epoch, self.log,
+                                  timeout=self.round_timeout, attempt=state.attempt)
+            save_key_share(self.store, self.participant_id, domain, share, attempt=state.attempt)
+            self.keys[domain] = share
+        vote = (state.epoch, f"{domain}/{state.attempt}")
+        if vote not in self._voted:
+            public_key = share.suite.serialize_element(share.group_public_key).hex()
+            await self.controller.vote_pk(self.participant_id, state.epoch, domain, public_key)
+            self._voted.add(vote)
+            self.log.append("protocol", {"event": "vote_pk", "epoch": state.epoch, "domain": domain,
+                                         "attempt": state.attempt, "public_key": public_key})
+
+    async def refill_pools(self) -> int:
+        """As leader of each signer set below the low-water mark, presign up to the high-water mark."""
+        state, key = self.state, self.key_share("secp256k1")
+        if state is None or state.state != "Running" or key is None:
+            return 0
+        made = 0
+        counts = self.pool.counts(state.epoch)
+        for signers in candidate_sets(sorted(state.participants), state.threshold, self.pool_config.max_sets):
+            label = set_label(signers)
+            if signers[0] != self.participant_id or counts.get(label, 0) >= self.pool_config.low_water:
+                continue
+            if self._backoff.get(label, 0.0) > time.monotonic():
+                continue
+            for _ in range(self.pool_config.high_water - counts.get(label, 0)):
+                session = session_name(state.epoch, signers)
+                try:
+                    await self.mesh.broadcast(signers, session, 0, b"")
+                    share = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
+                except HotError as exc:  # a member is down or misbehaved: replace the set, do not patch it
+                    self._backoff[label] = time.monotonic() + BACKOFF_SECONDS
+                    self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
+                    break
+                self.pool.add(state.epoch, [share])
+                made += 1
+        return made
+
+    async def _join_presign(self, session: str, sender: int, payload: bytes) -> None:
+        """A set leader opened a presign session: join it if it is legitimate."""
+        try:
+            epoch, signers = parse_session(session)
+        except ValueError:
+            return
+        key = self.key_share("secp256k1")
+        if key is None or epoch != self.epoch() or self.participant_id not in signers or sender != min(signers):
+            self.log.append("error", {"event": "presign_refused", "session": session, "sender": sender})
+            return
+        try:
+            share = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
+        except HotError as exc:
+            self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
+            return
+        self.pool.add(epoch, [share])
+        self._joined += 1
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
+        """Tick and refill until `stop`; each failure is logged and retried on the next poll."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+                await self.refill_pools()
+            except HotError as exc:
+                self.log.append("error", {"event": "runner_step_failed", "code": exc.code, "reason": str(exc)})
+            try:
+                await asyncio.wait_for(stop.wait(), poll_seconds)
+            except TimeoutError:
+                pass
