@@ -1,4 +1,9 @@
-"""`hot localnet ...`: run local networks. For now: `hot localnet chain`, the NEAR-compatible chain alone."""
+"""`hot localnet ...`: run local networks.
+
+`hot localnet chain` runs the NEAR-compatible chain alone in the foreground; `up`, `status` and
+`down` run the whole localnet (chain, protocol contracts, foreign-chain endpoints, Bitcoin) as
+supervised background processes in one data dir (docs/operator-guide.md).
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,97 @@ def chain(
         while not stop.wait(0.5):
             pass
     print("stopped", flush=True)
+
+
+DATA_DIR_OPTION = typer.Option(Path(".localnet"), "--data-dir", help="The localnet's data dir (reused by the next `up`).")
+
+
+@app.command("up")
+def up(
+    data_dir: Path = DATA_DIR_OPTION,
+    nodes: int = typer.Option(5, "--nodes", min=2, help="MPC nodes to run."),
+    threshold: int = typer.Option(3, "--threshold", min=2, help="Signing threshold (nodes >= 2*threshold-1)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds each component has to become ready."),
+    near_port: int = typer.Option(3030, "--near-port", min=0, max=65535,
+                                  help="NEAR RPC port for a new data dir if free (what `hot contract` expects); "
+                                       "a later `up` keeps its port. 0: any free port."),
+    network: bool = typer.Option(True, "--network/--no-network", help="Also run the MPC nodes and the gatekeeper "
+                                                                      "(--no-network: chain, contracts, endpoints)."),
+    json_output: bool = typer.Option(False, "--json", help="Print the status document as JSON."),
+) -> None:
+    """Start the localnet in the background, wait until every component is ready, print its status."""
+    from hot.localnet.cluster import ClusterError, ClusterOptions
+    from hot.localnet.cluster import up as cluster_up
+
+    try:
+        status = cluster_up(data_dir, ClusterOptions(nodes=nodes, threshold=threshold, start_timeout=timeout,
+                                                        network=network, near_port=near_port))
+    except ClusterError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    _print_status(status, json_output)
+
+
+@app.command("status")
+def status(
+    data_dir: Path = DATA_DIR_OPTION,
+    json_output: bool = typer.Option(False, "--json", help="Print JSON (near_rpc, gatekeeper, api_key, data_dir, "
+                                                           "evm_rpc, solana_rpc, soroban_rpc, ton_api, bitcoin_api, "
+                                                           "components)."),
+) -> None:
+    """Probe every component and show its URL and health (also written to <data-dir>/status.json)."""
+    from hot.localnet.cluster import ClusterError, ClusterPaths, refresh_status
+
+    try:
+        found = refresh_status(ClusterPaths(data_dir.resolve()))
+    except ClusterError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    _print_status(found, json_output)
+    if found["state"] != "up":
+        raise typer.Exit(3)
+
+
+@app.command("down")
+def down(
+    data_dir: Path = DATA_DIR_OPTION,
+    grace: float = typer.Option(10.0, "--grace", min=0.0, help="Seconds to wait after SIGTERM before SIGKILL."),
+) -> None:
+    """Stop every process `up` started in this data dir (SIGTERM, then SIGKILL); keep the data."""
+    from hot.localnet.cluster import ClusterError
+    from hot.localnet.cluster import down as cluster_down
+
+    try:
+        outcome = cluster_down(data_dir, grace)
+    except ClusterError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    if not outcome:
+        typer.echo(f"no localnet in {data_dir}")
+    for name, what in outcome.items():
+        typer.echo(f"{name}: {what}")
+
+
+def _print_status(found: dict[str, object], json_output: bool) -> None:
+    import json
+
+    if json_output:
+        typer.echo(json.dumps(found, indent=2))
+        return
+    from hot.localnet.cluster.status import render_table
+    from rich.console import Console
+
+    console = Console(soft_wrap=True)
+    if found["state"] == "absent":
+        console.print(f"no localnet in {found['data_dir']}: run `hot localnet up`")
+        return
+    console.print(render_table(found))
+    controller = found.get("controller")
+    if isinstance(controller, dict):
+        console.print(f"Controller: {controller['state']}, epoch {controller['epoch']}, threshold "
+                      f"{controller['threshold']}, {len(controller['participants'])} participants")
+    console.print(f"API key: {found.get('api_key')}   root account: {found.get('root_account')} "
+                  f"(key file {found.get('root_key_file')})")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ Fixtures:
   hot_chain       an in-process chain (no network), reverted to a clean snapshot after each test
   hot_root        the chain's root account (`test.near`), which can create accounts
   near_rpc        the real NEAR JSON-RPC server on a free port in a temp dir (session scope), always stopped
+  hot_localnet    a whole localnet (chain, contracts, endpoints, nodes, gatekeeper; session scope), always
+                  stopped: deploy a policy, reserve a key, sign, assert (hot.localnet.cluster.testing)
 
 Helpers: `TestChain.create_account`, `LocalAccount.deploy/call/view/transfer`, and
 `reverts("E_CODE")`, which asserts that a call fails with exactly that coded error.
@@ -41,6 +43,7 @@ from hot.localnet.chain.signer import KeyPair
 from hot.sdk.contract.errors import split_code
 
 from hot.errors import ContractError
+from hot.localnet.cluster.testing import LocalnetHandle, hot_localnet, hot_localnet_options  # noqa: F401
 
 DEFAULT_GAS = 300 * 10**12
 PANIC_PREFIX = "Smart contract panicked: "
