@@ -14,8 +14,8 @@ from typing import Any
 
 from eth_tester.exceptions import TransactionFailed, ValidationError
 from eth_utils import to_checksum_address
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from hot.localnet.rpc.jsonrpc import INVALID_PARAMS, RpcFailure, mount_json_rpc
 from web3 import EthereumTesterProvider
 from web3.providers.eth_tester.middleware import request_formatters, result_formatters
 
@@ -29,14 +29,6 @@ SUPPORTED_METHODS = frozenset({
 })
 _DEFAULT_FROM = frozenset({"eth_call", "eth_estimateGas", "eth_sendTransaction"})
 CLIENT_VERSION = "hot-localnet-evm/py-evm"
-
-
-class RpcFailure(Exception):
-    """A JSON-RPC error object to return (code, message, optional data)."""
-
-    def __init__(self, code: int, message: str, data: str | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.data = code, message, data
 
 
 class EvmChain:
@@ -104,20 +96,13 @@ def to_json_rpc(value: Any) -> Any:
     return value
 
 
-def _answer(chain: EvmChain, request: Any) -> dict[str, Any]:
-    if not isinstance(request, dict) or not isinstance(request.get("method"), str):
-        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
-    request_id = request.get("id")
-    params = request.get("params") or []
+def _params_list(params: Any) -> list[Any]:
+    """Ethereum JSON-RPC params are positional: a list, or absent."""
+    if params is None:
+        return []
     if not isinstance(params, list):
-        return {"jsonrpc": "2.0", "id": request_id, "error": {"code": -32602, "message": "params must be a list"}}
-    try:
-        return {"jsonrpc": "2.0", "id": request_id, "result": chain.call(request["method"], params)}
-    except RpcFailure as exc:
-        error: dict[str, Any] = {"code": exc.code, "message": exc.message}
-        if exc.data is not None:
-            error["data"] = exc.data
-        return {"jsonrpc": "2.0", "id": request_id, "error": error}
+        raise RpcFailure(INVALID_PARAMS, "params must be a list")
+    return params
 
 
 def create_app(state_dir: Path | None = None, *, chain: EvmChain | None = None) -> FastAPI:
@@ -126,15 +111,7 @@ def create_app(state_dir: Path | None = None, *, chain: EvmChain | None = None) 
     app = FastAPI(title="hot localnet EVM JSON-RPC", description="Ethereum JSON-RPC over py-evm (eth-tester).")
     app.state.chain = evm
 
-    @app.post("/")
-    async def json_rpc(request: Request) -> JSONResponse:
-        try:
-            body = await request.json()
-        except ValueError:
-            return JSONResponse({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
-        if isinstance(body, list):
-            return JSONResponse([_answer(evm, item) for item in body])
-        return JSONResponse(_answer(evm, body))
+    mount_json_rpc(app, lambda method, params: evm.call(method, _params_list(params)))
 
     return app
 

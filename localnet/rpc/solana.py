@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import base58
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from hot.localnet.rpc.jsonrpc import Handler, RpcFailure, mount_json_rpc
 from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.rpc import responses as rpc
@@ -27,12 +27,6 @@ from solders.transaction_status import TransactionConfirmationStatus, Transactio
 
 SOLANA_CORE_VERSION = "2.1.0"
 GENESIS_SLOT = 1
-
-
-class RpcFailure(Exception):
-    def __init__(self, code: int, message: str, data: Any = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.data = code, message, data
 
 
 class SolanaLedger:
@@ -129,21 +123,18 @@ def handle(ledger: SolanaLedger, method: str, params: list[Any]) -> Any:
     raise RpcFailure(-32601, "Method not found")
 
 
-def _answer(ledger: SolanaLedger, request: Any) -> dict[str, Any]:
-    if not isinstance(request, dict) or not isinstance(request.get("method"), str):
-        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "Invalid request"}}
-    request_id, params = request.get("id"), request.get("params") or []
-    try:
+def _handler(ledger: SolanaLedger) -> Handler:
+    """Dispatch under the ledger's lock; solders response objects become their JSON `result`."""
+
+    def handle_request(method: str, params: Any) -> Any:
+        params = params or []
         with ledger.lock:
-            result = handle(ledger, request["method"], params if isinstance(params, list) else [params])
-    except RpcFailure as exc:
-        error = {"code": exc.code, "message": exc.message, **({"data": exc.data} if exc.data is not None else {})}
-        return {"jsonrpc": "2.0", "id": request_id, "error": error}
-    except (ValueError, TypeError, IndexError) as exc:
-        return {"jsonrpc": "2.0", "id": request_id, "error": {"code": -32602, "message": f"Invalid params: {exc}"}}
-    if hasattr(result, "to_json"):
-        result = json.loads(result.to_json())["result"]
-    return {"jsonrpc": "2.0", "id": request_id, "result": result}
+            result = handle(ledger, method, params if isinstance(params, list) else [params])
+        if hasattr(result, "to_json"):
+            result = json.loads(result.to_json())["result"]
+        return result
+
+    return handle_request
 
 
 def create_app(state_dir: Path | None = None, *, ledger: SolanaLedger | None = None) -> FastAPI:
@@ -152,14 +143,6 @@ def create_app(state_dir: Path | None = None, *, ledger: SolanaLedger | None = N
     app = FastAPI(title="hot localnet Solana JSON-RPC", description="Solana JSON-RPC over LiteSVM (solders).")
     app.state.ledger = chain
 
-    @app.post("/")
-    async def json_rpc(request: Request) -> JSONResponse:
-        try:
-            body = await request.json()
-        except ValueError:
-            return JSONResponse({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"}})
-        if isinstance(body, list):
-            return JSONResponse([_answer(chain, item) for item in body])
-        return JSONResponse(_answer(chain, body))
+    mount_json_rpc(app, _handler(chain))
 
     return app

@@ -7,8 +7,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from hot.localnet.rpc.jsonrpc import INVALID_PARAMS, Handler, RpcFailure, mount_json_rpc
 from hot.localnet.rpc.soroban.ledger import (
     PROTOCOL_VERSION,
     STARTING_BALANCE,
@@ -18,12 +19,6 @@ from hot.localnet.rpc.soroban.ledger import (
 from stellar_sdk import Keypair, SorobanDataBuilder, StrKey, xdr
 
 RETENTION_WINDOW = 17_280
-
-
-class RpcFailure(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def _account_entry(account_id: str, sequence: int) -> xdr.LedgerEntryData:
@@ -115,20 +110,17 @@ def handle(ledger: SorobanLedger, method: str, params: dict[str, Any]) -> Any:
     raise RpcFailure(-32601, "method not found")
 
 
-def _answer(ledger: SorobanLedger, request: Any) -> dict[str, Any]:
-    if not isinstance(request, dict) or not isinstance(request.get("method"), str):
-        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
-    params = request.get("params") or {}
-    try:
+def _handler(ledger: SorobanLedger) -> Handler:
+    """soroban-rpc params are named: an object, or absent; dispatch under the ledger's lock."""
+
+    def handle_request(method: str, params: Any) -> Any:
+        params = params or {}
         if not isinstance(params, dict):
-            raise RpcFailure(-32602, "params must be an object")
+            raise RpcFailure(INVALID_PARAMS, "params must be an object")
         with ledger.lock:
-            result = handle(ledger, request["method"], params)
-    except RpcFailure as exc:
-        return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": exc.code, "message": exc.message}}
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": -32602, "message": f"invalid params: {exc}"}}
-    return {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
+            return handle(ledger, method, params)
+
+    return handle_request
 
 
 def create_app(state_dir: Path | None = None, *, ledger: SorobanLedger | None = None) -> FastAPI:
@@ -137,13 +129,7 @@ def create_app(state_dir: Path | None = None, *, ledger: SorobanLedger | None = 
     app = FastAPI(title="hot localnet Soroban RPC", description="soroban-rpc JSON-RPC over Python contract models.")
     app.state.ledger = chain
 
-    @app.post("/")
-    async def json_rpc(request: Request) -> JSONResponse:
-        try:
-            body = await request.json()
-        except ValueError:
-            return JSONResponse({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
-        return JSONResponse(_answer(chain, body))
+    mount_json_rpc(app, _handler(chain), batches=False)
 
     @app.get("/friendbot")
     async def friendbot(addr: str) -> JSONResponse:
