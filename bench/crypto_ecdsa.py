@@ -19,7 +19,13 @@ from hot.bench.report import median_ms
 from hot.mpc.crypto.ecdsa import SignRequest, combine_signature, sign_intent, sign_share
 from hot.mpc.crypto.ecdsa.local import run_presign
 from hot.mpc.crypto.ecdsa.presignature import PresignatureShare
-from hot.mpc.crypto.reshare import KeyShare, ReshareParameters, reshare_deal, reshare_receive, trusted_dealer_key_shares
+from hot.mpc.crypto.reshare import (
+    KeyShare,
+    ReshareParameters,
+    reshare_deal,
+    reshare_receive,
+    trusted_dealer_key_shares,
+)
 from hot.mpc.crypto.suites import ED25519, SECP256K1, Ciphersuite
 
 rng = secrets.token_bytes

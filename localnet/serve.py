@@ -61,7 +61,7 @@ class ServerThread:
         except BaseException as exc:  # surfaced to the caller by start()
             self._error = exc
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         """Start serving and wait until uvicorn reports it is accepting connections."""
         self._thread.start()
         deadline = time.monotonic() + self._start_timeout
@@ -84,7 +84,7 @@ class ServerThread:
             self._thread.join(timeout)
         self._sock.close()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(

@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from hot.localnet.rpc.jsonrpc import RpcFailure, mount_json_rpc
 from hot.localnet.serve import ServerThread
 

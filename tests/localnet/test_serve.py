@@ -7,7 +7,6 @@ import socket
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from hot.localnet.serve import ServerStartError, ServerThread
 
 
@@ -35,9 +34,8 @@ def test_serves_on_loopback_and_releases_the_port() -> None:
 
 
 def test_a_taken_port_is_refused_at_bind_time() -> None:
-    with ServerThread(_app()) as server:
-        with pytest.raises(OSError):
-            ServerThread(_app(), port=server.port)
+    with ServerThread(_app()) as server, pytest.raises(OSError):
+        ServerThread(_app(), port=server.port)
 
 
 def test_an_app_that_fails_at_startup_raises() -> None:
