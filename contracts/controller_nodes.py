@@ -18,21 +18,35 @@ from hot.sdk.contract import call, env, require
 
 GATEKEEPER_STATUSES = ("active", "removed", "blacklisted")
 MAX_URL_LENGTH = 512
+MAX_P2P_ADDRESS_LENGTH = 255
+
+
+def _check_p2p_address(address: str) -> None:
+    """`host:port` (or empty: the node is not reachable for peers yet)."""
+    if not address:
+        return
+    host, _, port = address.rpartition(":")
+    require(0 < len(address) <= MAX_P2P_ADDRESS_LENGTH and host != "" and port.isdigit() and 0 < int(port) < 65536,
+            "E_BAD_P2P_ADDRESS: p2p_address must be host:port, at most 255 characters")
 
 
 class NodesMixin(ControllerStorage):
     """register_node, submit_attestation and the DAO's measurement, vendor and gatekeeper calls."""
 
     @call
-    def register_node(self, url: str, p2p_public_key: str, signing_public_key: str) -> None:
-        """The caller declares its node: URL, p2p/TLS key and log/attestation signing key (hex Ed25519).
+    def register_node(self, url: str, p2p_public_key: str, signing_public_key: str, p2p_address: str = "") -> None:
+        """The caller declares its node: URL, p2p/TLS key and log/attestation signing key (hex Ed25519),
+        and the `host:port` its peer transport listens on.
 
-        A current participant, or one in the running key event, may change its URL but not its keys
-        (peers pin them for the epoch and the key event).
+        A current participant, or one in the running key event, may change its URL and p2p address
+        but not its keys (peers pin them for the epoch and the key event). The first registration
+        gives the account its `participant_id` (1, 2, ... in registration order, never reused):
+        the integer id nodes use for one another in protocol messages and the signing API.
         """
         account_id = env.predecessor
         require(0 < len(url) <= MAX_URL_LENGTH and url.startswith(("http://", "https://")),
                 "E_BAD_URL: url must be http(s) and at most 512 characters")
+        _check_p2p_address(p2p_address)
         check_hex_key(p2p_public_key, 32, "p2p_public_key")
         check_hex_key(signing_public_key, 32, "signing_public_key")
         require(p2p_public_key != signing_public_key, "E_DUPLICATE_KEY: p2p and signing keys must differ")
@@ -54,8 +68,13 @@ class NodesMixin(ControllerStorage):
                 self.attestations.remove(account_id)  # a quote binds the old key only
         self.p2p_key_owner[p2p_public_key] = account_id
         self.signing_key_owner[signing_public_key] = account_id
+        participant_id = old.get("participant_id") if old is not None else None
+        if participant_id is None:  # first registration (or a record from before ids existed)
+            participant_id = self.next_participant_id.get()
+            self.next_participant_id.set(participant_id + 1)
         record = {"account_id": account_id, "url": url, "p2p_public_key": p2p_public_key,
-                  "signing_public_key": signing_public_key}
+                  "signing_public_key": signing_public_key, "participant_id": participant_id,
+                  "p2p_address": p2p_address}
         self.nodes[account_id] = record
         controller_event("node_registered", record)
 

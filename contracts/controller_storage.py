@@ -5,7 +5,8 @@ group of calls (keys, votes, nodes, disputes), so each file keeps one job. The f
 the storage layout: renaming one orphans its state.
 
 Record shapes (JSON, documented in docs/contracts.md):
-  nodes[account]        {"account_id", "url", "p2p_public_key", "signing_public_key"}  (hex keys)
+  nodes[account]        {"account_id", "url", "p2p_public_key", "signing_public_key", "participant_id",
+                         "p2p_address"}  (hex keys; participant_id from next_participant_id, never reused)
   domains               [{"id", "scheme", "public_key"}]  (public_key hex or null until generated)
   key_event             {"kind": "keygen"|"reshare", "domain_id", "epoch", "attempt",
                          "started_at_block", "participants", "threshold", "votes": {account: value}}
@@ -50,6 +51,7 @@ class ControllerStorage:
     votes = Value(dict[str, Any], default={"epoch": 0, "proposals": {}})
 
     nodes = Map(str, dict[str, Any])
+    next_participant_id = Value(int, default=1)
     p2p_key_owner = Map(str, str)
     signing_key_owner = Map(str, str)
     attestations = Map(str, dict[str, Any])

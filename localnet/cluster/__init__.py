@@ -2,7 +2,7 @@
 
 Modules: `processes` (spawn, readiness, graceful-then-forced stop), `config` (data dir layout and
 `cluster.json`), `deploy` (the protocol contracts), `endpoints` (EVM/Solana/Soroban/TON server
-process), `nodes`, `bridge`, `gatekeeper`, `network` (the MPC network on the chain), `status`
+process), `nodes`, `gatekeeper`, `network` (the MPC network on the chain), `status`
 (health probes, `status.json`), `lifecycle` (`up`, `down`), `testing` (the session-scoped pytest
 fixture). Names are imported lazily so `hot.localnet.cluster.testing` stays cheap to load.
 """

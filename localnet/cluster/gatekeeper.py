@@ -3,8 +3,8 @@
 The receipt key is generated once (`<data_dir>/gatekeeper/signing_key`, 0600) and approved on the
 Controller through a DAO proposal (docs/contracts.md: `approve_gatekeeper` is a DAO kind), so the
 nodes accept its receipts. The config (mpc/gatekeeper/config.py `GatekeeperConfig`) names every
-node, the threshold, each domain's public key package (read from node 1's sealed keystore, which
-the localnet operator owns) and one API key, stored only as its SHA-256 digest.
+node, the threshold, each domain's public key package (asked from every node's
+`GET /v1/public_key_package`, which must all agree) and one API key, stored only as its SHA-256 digest.
 """
 
 from __future__ import annotations
@@ -14,19 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer
 from hot.localnet.cluster.nodes import NodeSetup
 from hot.localnet.cluster.processes import ClusterError
 from hot.mpc.gatekeeper.config import api_key_digest
-from hot.mpc.node.keystore import (
-    Keystore,
-    RecordId,
-    RecordKind,
-    RecordNotFound,
-    load_or_create_master_key,
-)
-from hot.mpc.node.runner.keys import ROOT_PUBLIC
 from nacl.signing import SigningKey
 
 GATEKEEPER_ID = "localnet-gatekeeper"
@@ -58,15 +51,21 @@ def ensure_approved(deployer: ProtocolDeployer, controller: str, public_key: str
     deployer.dao_decides("approve_gatekeeper", {"gatekeeper_id": GATEKEEPER_ID, "public_key": public_key})
 
 
-def public_key_package(node: NodeSetup, domain: str, epoch: int) -> str:
-    """The domain's `PublicKeyPackage` bytes (hex) as node `node` stored them after keygen."""
-    master = load_or_create_master_key(node.data_dir / "master_key")
-    with Keystore(node.data_dir / "keystore.db", master) as store:
+def public_key_package(nodes: list[NodeSetup], domain: str, epoch: int) -> str:
+    """The domain's `PublicKeyPackage` bytes (hex), as every node serves it (they must all agree)."""
+    answers: dict[int, str] = {}
+    for node in nodes:
         try:
-            raw = store.get(RecordId(str(node.participant_id), domain, epoch, RecordKind.KEY_SHARE, ROOT_PUBLIC))
-        except RecordNotFound as exc:
-            raise ClusterError(f"node {node.participant_id} holds no {domain} key for epoch {epoch}") from exc
-    return raw.hex()
+            response = httpx.get(f"{node.http_url}/v1/public_key_package", params={"domain": domain}, timeout=10)
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ClusterError(f"node {node.participant_id}: cannot read its {domain} public key package: {exc}") from exc
+        if response.status_code != 200 or body.get("epoch") != epoch:
+            raise ClusterError(f"node {node.participant_id} holds no {domain} key for epoch {epoch}: {body}")
+        answers[node.participant_id] = body["public_key_package"]
+    if len(set(answers.values())) != 1:
+        raise ClusterError(f"the nodes disagree on the {domain} public key package: {answers}")
+    return next(iter(answers.values()))
 
 
 def write_gatekeeper_config(paths: ClusterPaths, nodes: list[NodeSetup], threshold: int, epoch: int,
@@ -76,7 +75,7 @@ def write_gatekeeper_config(paths: ClusterPaths, nodes: list[NodeSetup], thresho
         "signing_key_hex": bytes(signing_key).hex(),
         "nodes": [{"participant_id": n.participant_id, "url": n.http_url} for n in nodes],
         "threshold": threshold,
-        "domains": {d: {"public_key_package": public_key_package(nodes[0], d, epoch)} for d in DOMAINS},
+        "domains": {d: {"public_key_package": public_key_package(nodes, d, epoch)} for d in DOMAINS},
         "api_keys": [{"name": "localnet", "key_sha256": api_key_digest(api_key), "quota": 10**9,
                       "rate_per_s": 1000.0, "burst": 1000}],
         "database": str(gatekeeper_dir(paths) / "gatekeeper.db"),

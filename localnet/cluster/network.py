@@ -1,17 +1,17 @@
 """`up`, second half: the MPC network on the running chain (nodes, key generation, gatekeeper).
 
 Order (docs/contracts.md, the key-generation flow): pin the node software's measurement (DAO),
-create and register every node account (`register_node`), start the Controller bridge (it submits
-each node's attestation and relays votes, see bridge.py), start the nodes, open key generation for
-both domains (`begin_keygen` through the DAO), wait until the Controller is `Running` (every node
-voted the same key for every domain), then approve and start the gatekeeper.
+create and register every node account (`register_node`: URL, keys, p2p address), start the nodes
+(each reads the Controller contract over NEAR JSON-RPC, submits its own attestation and sends its
+own votes from its NEAR account), open key generation for both domains (`begin_keygen` through
+the DAO), wait until the Controller is `Running` (every node voted the same key for every domain),
+then approve and start the gatekeeper.
 A second `up` on the same data dir finds the Controller `Running` with the same participants and
 skips key generation: the nodes load their sealed shares.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -77,19 +77,6 @@ def _evm_chain_id(url: str | None) -> int:
     return int(body.json()["result"], 16)
 
 
-def _start_bridge(launcher: Launcher, nodes: list[NodeSetup], measurement: str) -> None:
-    paths, record = launcher.paths, launcher.record
-    controller_dir = paths.root / "controller"
-    controller_dir.mkdir(exist_ok=True)
-    config = {"rpc_url": record.urls["near_rpc"], "controller": record.contracts["controller"],
-              "state_path": str(controller_dir / "state.json"), "votes_path": str(controller_dir / "votes.jsonl"),
-              "measurement": measurement, "poll_seconds": 0.2, "nodes": [n.bridge_entry() for n in nodes]}
-    (controller_dir / "bridge.json").write_text(json.dumps(config, indent=2))
-    bridge = launcher.spawn("bridge", [sys.executable, "-m", "hot.localnet.cluster.bridge", "--config",
-                                       str(controller_dir / "bridge.json")])
-    launcher.wait(bridge, lambda line: {"ready": True} if line.startswith('{"bridge": "ready"') else None)
-
-
 def _start_nodes(launcher: Launcher, nodes: list[NodeSetup]) -> None:
     hot = [sys.executable, "-m", "hot.cli"]
     started = []
@@ -114,7 +101,7 @@ def _run_keygen(launcher: Launcher, deployer: ProtocolDeployer, nodes: list[Node
     def running() -> dict[str, Any] | None:
         state: dict[str, Any] = deployer.client.view(controller, "get_state")
         return state if state["state"] == "Running" else None
-    watched = [p for p in launcher.record.processes if p.name == "bridge" or p.name.startswith("node-")]
+    watched = [p for p in launcher.record.processes if p.name.startswith("node-")]
     state = wait_until(running, watched, max(launcher.timeout, 120.0), "key generation (Controller Running)")
     return int(state["epoch"])
 
@@ -167,12 +154,11 @@ def start_network(launcher: Launcher, options: ClusterOptions) -> None:
         evm_chain_id = _evm_chain_id(record.urls.get("evm_rpc"))
         for node in nodes:
             ensure_registered(deployer, node, controller)
-            write_node_config(node, launcher.paths, record.urls, record.contracts["registry"], evm_chain_id)
+            write_node_config(node, record.urls, record.contracts, evm_chain_id)
         record.nodes = [{"participant_id": n.participant_id, "account_id": n.account_id, "url": n.http_url,
                          "data_dir": str(n.data_dir)} for n in nodes]
         # Approved before the nodes start, so every node accepts its receipts from the first request.
         ensure_approved(deployer, controller, bytes(load_or_create_signing_key(launcher.paths).verify_key).hex())
-        _start_bridge(launcher, nodes, measurement)
         _start_nodes(launcher, nodes)
         epoch = _run_keygen(launcher, deployer, nodes, options.threshold)
         _wait_nodes_serving(launcher, nodes)

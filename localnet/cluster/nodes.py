@@ -16,6 +16,7 @@ from typing import Any
 from hot.localnet.chain.signer import KeyPair, read_key_file, write_key_file
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer, call_as
+from hot.localnet.cluster.processes import ClusterError
 from hot.localnet.serve import bind_socket
 from hot.mpc.node.identity import NodeIdentity
 
@@ -70,11 +71,6 @@ class NodeSetup:
     def p2p_address(self) -> str:
         return f"127.0.0.1:{self.p2p_port}"
 
-    def bridge_entry(self) -> dict[str, Any]:
-        return {"participant_id": self.participant_id, "key_file": str(self.key_file), "http_url": self.http_url,
-                "p2p_address": self.p2p_address, "p2p_public_key": self.p2p_public_key,
-                "signing_public_key": self.signing_public_key}
-
 
 def prepare_node(paths: ClusterPaths, participant_id: int, root_account: str) -> NodeSetup:
     """Create (first time) or load node `participant_id`'s identity, NEAR key and ports."""
@@ -94,13 +90,21 @@ def prepare_node(paths: ClusterPaths, participant_id: int, root_account: str) ->
 
 
 def ensure_registered(deployer: ProtocolDeployer, node: NodeSetup, controller: str) -> None:
-    """Create the node's NEAR account (first time) and register its URL and keys on the Controller."""
+    """Create the node's NEAR account (first time) and register its URL, p2p address and keys on the Controller.
+
+    The Controller numbers nodes in registration order; `up` registers node-1..n in order, so
+    node i is participant i (checked: the node's config and the gatekeeper's both say i).
+    """
     _, key = read_key_file(node.key_file)
     if deployer.has_code(node.account_id) is None:
         deployer.create_account(node.account_id, key=key)
     call_as(deployer.client, node.account_id, key, controller, "register_node",
             {"url": node.http_url, "p2p_public_key": node.p2p_public_key,
-             "signing_public_key": node.signing_public_key})
+             "signing_public_key": node.signing_public_key, "p2p_address": node.p2p_address})
+    registered = deployer.client.view(controller, "get_node", {"account_id": node.account_id})
+    if registered["participant_id"] != node.participant_id:
+        raise ClusterError(f"the Controller numbered {node.account_id} participant {registered['participant_id']}, "
+                           f"not {node.participant_id}; use a fresh --data-dir")
 
 
 def chain_endpoints(urls: dict[str, str | None], evm_chain_id: int) -> dict[str, list[str]]:
@@ -111,16 +115,15 @@ def chain_endpoints(urls: dict[str, str | None], evm_chain_id: int) -> dict[str,
     return found
 
 
-def write_node_config(node: NodeSetup, paths: ClusterPaths, urls: dict[str, str | None], registry: str,
+def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: dict[str, str],
                       evm_chain_id: int) -> Path:
-    """The `hot node run --config` file (mpc/node/config.py `NodeConfig`)."""
-    controller_dir = paths.root / "controller"
+    """The `hot node run --config` file (mpc/node/config.py `NodeConfig`): the node reads the Controller itself."""
     config = {
         "participant_id": node.participant_id, "data_dir": str(node.data_dir),
         "http_port": node.http_port, "p2p_port": node.p2p_port,
-        "controller": {"kind": "file", "path": str(controller_dir / "state.json"),
-                       "votes_path": str(controller_dir / "votes.jsonl"), "poll_seconds": 0.2},
-        "registry": {"rpc_url": urls["near_rpc"], "account_id": registry},
+        "controller": {"kind": "near", "rpc_url": urls["near_rpc"], "account_id": contracts["controller"],
+                       "near_account_id": node.account_id, "near_key_file": str(node.key_file), "poll_seconds": 0.25},
+        "registry": {"rpc_url": urls["near_rpc"], "account_id": contracts["registry"]},
         "chain_endpoints": chain_endpoints(urls, evm_chain_id),
         "presign": {"low_water": 2, "high_water": 2, "max_sets": 4},
         "round_timeout_seconds": 10.0,

@@ -2,7 +2,9 @@
 
 `POST /v1/sign/commit` authorizes (receipt, attestation, access list, every hot_verify; see
 `authorizer`) and answers round one; `POST /v1/sign/share` answers round two of an open session;
-`GET /health` and `GET /metrics` (Prometheus text format 0.0.4). Every refusal is
+`GET /v1/public_key_package?domain=...` (the domain's public sharing: group key, verification
+shares, threshold, epoch; public data only), `GET /health` and `GET /metrics` (Prometheus text
+format 0.0.4). Every refusal is
 `{"code", "message"}` with the status the document assigns to the code. Two codes beyond the
 document's list (reported to the gatekeeper engineer): `peer_timeout` (409, an ECDSA co-signer
 did not send its sign intent; `culprits` lists who) and `protocol_error` (409, a co-signer sent
@@ -20,6 +22,7 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.node.authorizer import Authorizer
 from hot.mpc.node.runner.signing import PeerTimeout, SigningSessions
 
@@ -49,6 +52,22 @@ class NodeStatus:
     state: Callable[[], str]
     attested: Callable[[], bool]
     presignatures: Callable[[], dict[str, int]]
+    key_share: Callable[[str], KeyShare | None] = lambda domain: None  # the current epoch's share of a domain
+
+
+def public_key_package(domain: str, share: KeyShare) -> dict[str, Any]:
+    """The public half of a root key share (never the secret share): what a gatekeeper needs to check shares."""
+    suite = share.suite
+    return {"domain": domain, "epoch": share.epoch, "threshold": share.threshold,
+            "group_public_key": suite.serialize_element(share.group_public_key).hex(),
+            "verification_shares": {str(i): suite.serialize_element(p).hex() for i, p in sorted(share.verification_shares.items())},
+            "public_key_package": share.to_packages()[1].to_bytes(suite).hex()}
+
+
+class UnknownKeyPackage(HotError):
+    """No key for that domain in the current epoch (not generated yet, or not a domain)."""
+
+    code = "unknown_key"
 
 
 def error_response(exc: HotError) -> JSONResponse:
@@ -94,6 +113,14 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
             return error_response(exc)
         requests[("share", "ok")] += 1
         return answer
+
+    @app.get("/v1/public_key_package")
+    async def get_public_key_package(domain: str = "") -> Any:
+        """The domain's public key package of the current epoch (404 `unknown_key` while it has none)."""
+        share = status.key_share(domain)
+        if share is None:
+            return error_response(UnknownKeyPackage(f"this node holds no {domain!r} key for epoch {status.epoch()}"))
+        return public_key_package(domain, share)
 
     @app.get("/health")
     async def health() -> dict[str, Any]:

@@ -26,6 +26,7 @@ from hot.mpc.node.attester import NodeAttester
 from hot.mpc.node.authorizer import Authorizer, ReplaySet
 from hot.mpc.node.config import ConfigError, NodeConfig
 from hot.mpc.node.controller_client import ControllerView, FileControllerView
+from hot.mpc.node.controller_near import NearControllerView
 from hot.mpc.node.http_api import NodeStatus, create_app
 from hot.mpc.node.identity import NodeIdentity
 from hot.mpc.node.keystore import Keystore, load_or_create_master_key
@@ -52,7 +53,16 @@ def controller_view(config: NodeConfig) -> ControllerView:
         if source.path is None or source.votes_path is None:
             raise ConfigError("a file controller needs `path` and `votes_path`")
         return FileControllerView(source.path, source.votes_path)
-    raise ConfigError("the NEAR Controller client is not available yet (contracts/controller.py); use kind = \"file\"")
+    if not source.rpc_url or not source.account_id or source.near_key_file is None:
+        raise ConfigError("a near controller needs `rpc_url`, `account_id` (the Controller) and `near_key_file`")
+    try:
+        view = NearControllerView(source.rpc_url, source.account_id, source.near_key_file,
+                                  participant_id=config.participant_id)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"cannot read the node's NEAR key file {source.near_key_file}: {exc!r}") from exc
+    if source.near_account_id and source.near_account_id != view.account_id:
+        raise ConfigError(f"near_key_file holds a key of {view.account_id}, not of near_account_id {source.near_account_id}")
+    return view
 
 
 class NodeService:
@@ -82,7 +92,8 @@ class NodeService:
                                         self.mesh, self.log, round_timeout=config.round_timeout_seconds)
         self.authorizer = Authorizer(self._gatekeeper_keys, self.replay, self.guard, self.access_lists, self.verifier, self.log)
         self.attester = NodeAttester(self.guard, self._issue_quote, self._submit_quote, self.log)
-        status = NodeStatus(self.runner.epoch, self.runner.state_name, self._attested, lambda: self.runner.pool.counts(self.runner.epoch()))
+        status = NodeStatus(self.runner.epoch, self.runner.state_name, self._attested,
+                            lambda: self.runner.pool.counts(self.runner.epoch()), self.runner.key_share)
         self.app = create_app(config.participant_id, self.authorizer, self.sessions, status)
         self._server: uvicorn.Server | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -118,7 +129,9 @@ class NodeService:
                                                   ttl=self.config.attestation_ttl_seconds)
 
     async def _submit_quote(self, quote: dict[str, Any]) -> None:
-        """The Controller's attestation call; the file Controller accepts every software quote."""
+        """The Controller's `submit_attestation` (a refusal raises); the file Controller accepts every quote."""
+        if isinstance(self.controller, NearControllerView):
+            await self.controller.submit_attestation(quote)
 
     async def start(self) -> None:
         """Read the Controller once, listen on both ports, start the background loops."""
@@ -164,6 +177,8 @@ class NodeService:
         await self.transport.close()
         with contextlib.suppress(FileNotFoundError):
             (self.data_dir / READY_FILE).unlink()
+        if isinstance(self.controller, NearControllerView):
+            self.controller.close()
         self.replay.close()
         self.log.close()
         self.store.close()

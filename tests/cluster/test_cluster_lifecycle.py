@@ -47,7 +47,7 @@ def test_cli_up_status_down_and_second_up_keeps_state(tmp_path: Path) -> None:
         assert STATUS_KEYS <= set(status) and status["data_dir"] == str(data_dir.resolve())
         listed = json.loads(hot("status", "--data-dir", str(data_dir), "--json").stdout)
         assert {c["name"] for c in listed["components"]} == {"near_rpc", "evm_rpc", "solana_rpc", "soroban_rpc",
-                                                            "ton_api", "bitcoin_api", "bridge", "node-1", "node-2",
+                                                            "ton_api", "bitcoin_api", "node-1", "node-2",
                                                             "node-3", "gatekeeper"}
         assert all(c["healthy"] for c in listed["components"])
         check_every_url(listed)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 
 import coincurve
+import httpx
 import pytest
 from hot.localnet.cluster.testing import LocalnetHandle
 from hot.mpc.crypto.derivation import derive_public_key
@@ -51,3 +54,18 @@ def test_deploy_policy_reserve_key_and_sign_in_both_domains(hot_localnet: Localn
     assert ec.public_key == derived(hot_localnet.near_rpc, "secp256k1", key.key_id)
     recovered = coincurve.PublicKey.from_signature_and_message(ec.signature + bytes([ec.recovery_id]), digest, hasher=None)
     assert recovered.format() == ec.public_key
+
+
+def test_every_node_serves_the_controllers_key_and_the_nodes_vote_themselves(hot_localnet: LocalnetHandle) -> None:
+    roots = root_public_keys(hot_localnet.near_rpc)
+    for scheme, root in roots.items():
+        answers = [httpx.get(f"{node['url']}/v1/public_key_package", params={"domain": scheme}, timeout=10).json()
+                   for node in hot_localnet.status["nodes"]]
+        assert [a["group_public_key"] for a in answers] == [root] * len(answers)
+        assert all(a == answers[0] for a in answers) and answers[0]["threshold"] == 2
+        assert sorted(answers[0]["verification_shares"]) == ["1", "2", "3"]
+    names = {c["name"] for c in hot_localnet.components}
+    assert "bridge" not in names  # the nodes read the Controller contract and send their votes themselves
+    for node in hot_localnet.status["nodes"]:
+        config = json.loads((Path(node["data_dir"]) / "config.json").read_text())
+        assert config["controller"]["kind"] == "near" and config["controller"]["account_id"] == "controller.test.near"

@@ -74,6 +74,24 @@ def test_an_incoming_participant_keeps_its_keys_during_the_reshare(running, node
     assert running.view("get_node", {"account_id": nodes[4].account_id})["url"] == "http://n4:1"
 
 
+def test_registration_gives_stable_participant_ids_and_a_p2p_address(hot_chain, running, nodes):  # type: ignore[no-untyped-def]
+    ids = [running.view("get_node", {"account_id": n.account_id})["participant_id"] for n in nodes]
+    assert ids == list(range(1, len(nodes) + 1))  # registration order, 1-based
+    assert [p["participant_id"] for p in running.view("get_state")["participants"]] == ids[:3]
+    node = nodes[0]
+    keys = {"p2p_public_key": public_hex(node.p2p), "signing_public_key": public_hex(node.signing)}
+    for bad in ("127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", ":7000", "h:" + "1" * 300):
+        with reverts("E_BAD_P2P_ADDRESS"):
+            node.account.call(running, "register_node", {"url": "http://n0:1", "p2p_address": bad, **keys})
+    node.account.call(running, "register_node", {"url": "http://n0:1", "p2p_address": "127.0.0.1:7101", **keys})
+    record = running.view("get_node", {"account_id": node.account_id})
+    assert (record["participant_id"], record["p2p_address"]) == (1, "127.0.0.1:7101")  # re-registering keeps the id
+    late = hot_chain.create_account("late")
+    late.call(running, "register_node", {"url": "http://late:1", "p2p_public_key": public_hex(ed25519_key("late-p2p")),
+                                         "signing_public_key": public_hex(ed25519_key("late-signing"))})
+    assert running.view("get_node", {"account_id": late.account_id})["participant_id"] == len(nodes) + 1
+
+
 def test_contract_and_node_verifier_agree_on_software_quotes(hot_chain, attested):  # type: ignore[no-untyped-def]
     controller, nodes = attested
     quote = quote_for(hot_chain, nodes[0])

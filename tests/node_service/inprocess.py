@@ -120,7 +120,8 @@ class InProcessNetwork:
         exchange = LocalIntentExchange(board, condition, i)
         pool = PresignaturePool(store, i)
         sessions = SigningSessions(i, lambda domain: self.keys[domain][i], lambda: self.epoch, pool, exchange, log, round_timeout=1.0)
-        status = NodeStatus(lambda: self.epoch, lambda: "Running", lambda: True, lambda: pool.counts(self.epoch))
+        status = NodeStatus(lambda: self.epoch, lambda: "Running", lambda: True, lambda: pool.counts(self.epoch),
+                            lambda domain: self.keys.get(domain, {}).get(i))
         return InProcessNode(i, create_app(i, authorizer, sessions, status), sessions, log, identity, exchange, guard, store)
 
     async def post(self, participant_id: int, path: str, body: dict[str, Any]) -> tuple[int, Any]:

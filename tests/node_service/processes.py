@@ -14,6 +14,7 @@ import httpx
 from node_service.cluster import ControllerFile
 
 HOT = str(Path(sys.executable).parent / "hot")
+PATCHED_NODE = [sys.executable, str(Path(__file__).with_name("patched_node.py"))]  # sends bad FROST shares
 START_TIMEOUT = 30.0
 
 POLICY_SOURCE = '''
@@ -37,13 +38,15 @@ class NodeProcesses:
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.exit_codes: dict[int, int] = {}
 
-    def start(self, ids: list[int]) -> None:
+    def start(self, ids: list[int], *, launcher: dict[int, list[str]] | None = None) -> None:
+        """Start nodes `ids` with `hot node run`, or with `launcher[i]` (argv before `--config FILE`)."""
         for i in ids:
             ready = self.cluster.nodes[i]["data_dir"] / "ready.json"
             ready.unlink(missing_ok=True)
             config = self.cluster.write_config(i, **self.extra)
+            argv = (launcher or {}).get(i, [HOT, "node", "run"])
             with open(self.cluster.nodes[i]["data_dir"] / "stderr.txt", "ab") as log:
-                self.procs[i] = subprocess.Popen([HOT, "node", "run", "--config", str(config)], stdout=log, stderr=log)
+                self.procs[i] = subprocess.Popen([*argv, "--config", str(config)], stdout=log, stderr=log)
         for i in ids:
             self.wait_ready(i)
 

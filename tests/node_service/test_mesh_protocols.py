@@ -8,6 +8,7 @@ from typing import Self
 
 import pytest
 from hot.mpc.crypto.ecdsa import SignRequest, combine_signature, sign_intent, sign_share
+from hot.mpc.crypto.ecdsa.presignature import PresignatureShare
 from hot.mpc.node.identity import NodeIdentity
 from hot.mpc.node.runner.dkg import run_dkg
 from hot.mpc.node.runner.mesh import PeerMesh
@@ -15,6 +16,7 @@ from hot.mpc.node.runner.presign import run_presign, session_name
 from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 from hot.mpc.node.transport import PeerTransport
+from hot.mpc.node.transport.frames import Frame
 
 
 class Mesh:
@@ -65,5 +67,65 @@ def test_a_silent_participant_is_named_by_the_dkg(tmp_path: Path) -> None:
             with pytest.raises(PeerTimeout) as named:
                 await asyncio.gather(*(run_dkg(net.meshes[i], "ed25519", net.ids, 2, 0, net.logs[i], timeout=1.0) for i in (1, 2)))
             assert named.value.missing == [3]
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+class OpeningFrameLast:
+    """Node 3's inbox, reordered: a session's round-0 frame is held until another frame of it was delivered.
+
+    That is the order a slow leader link gives: another member joined first and its round-one
+    frame reached this node before the leader's opening frame.
+    """
+
+    def __init__(self, inner: asyncio.Queue[Frame]) -> None:
+        self.inner = inner
+        self.held: dict[bytes, Frame] = {}
+        self.delivered: list[tuple[bytes, int, str]] = []
+
+    async def put(self, frame: Frame) -> None:  # the transport's side
+        await self.inner.put(frame)
+
+    async def get(self) -> Frame:  # the mesh's side
+        while True:
+            for session, opening in list(self.held.items()):
+                if any(s == session for s, _, _ in self.delivered):
+                    del self.held[session]
+                    return self._deliver(opening)
+            frame = await self.inner.get()
+            if frame.round == 0:
+                self.held[frame.session_id] = frame
+                continue
+            return self._deliver(frame)
+
+    def _deliver(self, frame: Frame) -> Frame:
+        self.delivered.append((frame.session_id, frame.round, frame.sender_id))
+        return frame
+
+
+def test_a_member_joins_when_another_members_frame_beats_the_leaders_opening_frame(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        net = Mesh(tmp_path, 3)
+        reorder = OpeningFrameLast(net.transports[3].inbox)
+        net.transports[3].inbox = reorder  # type: ignore[assignment]  # before node 3's pump starts reading
+        async with net:
+            shares = await asyncio.gather(*(run_dkg(net.meshes[i], "secp256k1", net.ids, 2, 0, net.logs[i], timeout=10) for i in net.ids))
+            keys = {s.identifier: s for s in shares}
+            joined: asyncio.Future[PresignatureShare] = asyncio.get_running_loop().create_future()
+
+            async def join(session: str, sender: int, payload: bytes) -> None:
+                joined.set_result(await run_presign(net.meshes[3], keys[3], session, (1, 2, 3), timeout=10))
+
+            net.meshes[3].on_new_session("presign/", join)
+            session = session_name(0, (1, 2, 3))
+            await net.meshes[1].send(2, session, 0, b"")  # node 2 hears the leader and starts at once
+            member = asyncio.create_task(run_presign(net.meshes[2], keys[2], session, (1, 2, 3), timeout=10))
+            await net.meshes[1].send(3, session, 0, b"")  # node 3's inbox holds this until a later frame came
+            leader = await run_presign(net.meshes[1], keys[1], session, (1, 2, 3), timeout=3)
+            third = await asyncio.wait_for(joined, 5)
+            second = await member
+            assert leader.public == second.public == third.public
+            first_round = next(r for s, r, _ in reorder.delivered if s == session.encode())
+            assert first_round != 0 and (session.encode(), 0, "1") in reorder.delivered  # the bad order happened
 
     asyncio.run(asyncio.wait_for(scenario(), 60))

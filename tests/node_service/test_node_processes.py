@@ -36,9 +36,10 @@ from hot.mpc.node.runner.keys import ROOT_PUBLIC
 from hot.mpc.node.signed_log import verify_log
 from hot.sdk.testing import TestChain
 
+from hot.errors import InvalidShare
 from node_service.cluster import ControllerFile
 from node_service.gatekeeper_harness import Gatekeeper, NodeRefused
-from node_service.processes import POLICY_SOURCE, NodeProcesses
+from node_service.processes import PATCHED_NODE, POLICY_SOURCE, NodeProcesses
 
 pytestmark = pytest.mark.integration
 KEY: dict[str, str] = {}  # the key_id reserved in the Registry by `chain_config`
@@ -70,12 +71,13 @@ def chain_config(near_rpc: Any) -> dict[str, Any]:
             "chain_endpoints": {"1010": [near_rpc.url]}}
 
 
-def start_network(root: Path, n: int, t: int, chain_config: dict[str, Any], **config: Any) -> tuple[ControllerFile, NodeProcesses]:
+def start_network(root: Path, n: int, t: int, chain_config: dict[str, Any], *, launcher: dict[int, list[str]] | None = None,
+                  **config: Any) -> tuple[ControllerFile, NodeProcesses]:
     cluster = ControllerFile(root, n=n, threshold=t)
     nodes = NodeProcesses(cluster, {**{k: v for k, v in chain_config.items() if k != "key_id"}, **config})
     KEY["id"] = chain_config["key_id"]
     try:
-        nodes.start(list(cluster.nodes))
+        nodes.start(list(cluster.nodes), launcher=launcher)
         cluster.begin_keygen()  # every node listens: the DKG can start
         nodes.wait_for(cluster.tally, "keygen through vote_pk")
     except BaseException:
@@ -286,10 +288,11 @@ def test_the_real_gatekeeper_signs_through_node_processes(tmp_path: Path, chain_
         cluster, nodes = start_network(tmp_path, 3, 2, chain_config)
         nodes.wait_for(lambda: pools_full(nodes, [1, 2, 3], "1,2,3", 2), "presignature pools")
         packages = {}
-        for domain in ("ed25519", "secp256k1"):
-            node = cluster.nodes[1]
-            with Keystore(node["data_dir"] / "keystore.db", load_or_create_master_key(node["data_dir"] / "master_key")) as store:
-                packages[domain] = {"public_key_package": store.get(RecordId("1", domain, 0, RecordKind.KEY_SHARE, ROOT_PUBLIC)).hex()}
+        for domain in ("ed25519", "secp256k1"):  # what the nodes serve, as `hot localnet up` builds its gatekeeper
+            served = {httpx.get(n["http_url"] + "/v1/public_key_package", params={"domain": domain}, timeout=5).json()["public_key_package"]
+                      for n in cluster.nodes.values()}
+            assert len(served) == 1
+            packages[domain] = {"public_key_package": served.pop()}
         config = GatekeeperConfig.model_validate({
             "gatekeeper_id": GATEKEEPER_ID, "signing_key_hex": bytes(GATEKEEPER_KEY).hex(), "threshold": 2,
             "nodes": [{"participant_id": i, "url": n["http_url"]} for i, n in cluster.nodes.items()],
@@ -314,6 +317,24 @@ def test_the_real_gatekeeper_signs_through_node_processes(tmp_path: Path, chain_
                 get_suite("secp256k1"), get_suite("secp256k1").deserialize_element(bytes.fromhex(cluster.state["public_keys"]["secp256k1"])), KEY["id"])).hex()
             denied = sign("ed25519", b"steal", payload="no")
             assert denied.status_code == 403 and denied.json()["code"] == "authorization_denied"
+    finally:
+        if nodes is not None:
+            nodes.stop_all()
+
+
+def test_a_node_process_patched_to_send_bad_shares_is_named_and_excluded(tmp_path: Path, chain_config: dict[str, Any]) -> None:
+    """Node 2 runs through tests/node_service/patched_node.py (bad FROST shares); the others are `hot node run`."""
+    nodes = None
+    try:
+        cluster, nodes = start_network(tmp_path, 3, 2, chain_config, launcher={2: PATCHED_NODE})
+        gk, public = gatekeeper(cluster), ed25519_public(cluster)
+        with pytest.raises(InvalidShare) as named:
+            asyncio.run(gk.sign_ed25519([1, 2], request("ed25519", [b"m"]), public))
+        assert named.value.culprit == 2
+        sign = lambda signers: gk.sign_ed25519(signers, request("ed25519", [b"pay 1"]), public)
+        [signature], excluded = asyncio.run(gk.sign_with_retry(sign, [2, 1, 3], 2))
+        assert excluded == [2] and check_ed25519(cluster, b"pay 1", signature)
+        assert "patched_node.py" in " ".join(nodes.procs[2].args)  # type: ignore[arg-type]  # the real process, patched
     finally:
         if nodes is not None:
             nodes.stop_all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,41 @@ async def _restarted_key_event(root: Path) -> None:
 
 def test_a_restarted_key_event_generates_and_votes_a_fresh_key(tmp_path: Path) -> None:
     asyncio.run(asyncio.wait_for(_restarted_key_event(tmp_path), 120))
+
+
+async def _dkg_retried_after_a_failed_run(root: Path) -> None:
+    """Node 3 ignores the first run of the key event (same attempt): the leader's retry still succeeds.
+
+    Without a fresh session per run, the frames nodes 1 and 2 left from the failed run made every
+    retry fail with `dkg_transcript_mismatch`.
+    """
+    cluster = ControllerFile(root, n=3, threshold=2)
+    cluster.state["domains"] = ["ed25519"]
+    cluster.begin_keygen()
+    services = {i: NodeService(NodeConfig.model_validate(cluster.config(i, round_timeout_seconds=1.0)),
+                               access_lists=StaticAccessLists({}), verifier=PayloadPolicy()) for i in cluster.nodes}
+    stop = asyncio.Event()
+
+    def failed_runs(i: int) -> list[Any]:
+        entries = [json.loads(line) for line in (cluster.nodes[i]["data_dir"] / "node.log").read_text().splitlines()]
+        return [e["body"] for e in entries if e["kind"] == "error" and e["body"]["event"] in ("runner_step_failed", "dkg_failed")]
+    try:
+        await asyncio.gather(*(s.start() for s in services.values()))
+        join = services[3].mesh._handlers.pop("dkg/")  # node 3 listens but does not join DKG runs yet
+        runs = [asyncio.create_task(s.serve_until(stop)) for s in services.values()]
+        await wait_for(lambda: failed_runs(1) and failed_runs(2), "a DKG run that fails without node 3")
+        services[3].mesh.on_new_session("dkg/", join)
+        await wait_for(cluster.tally, "keygen votes once node 3 joins")
+        assert cluster.state.get("attempt", 0) == 0  # the same key event attempt: no Controller restart needed
+        sessions = {b["session"] for i in (1, 2) for b in failed_runs(i) if "session" in b}
+        assert all(s.startswith("dkg/ed25519/0/0/") for s in sessions)
+        assert not [b for i in (1, 2, 3) for b in failed_runs(i) if b["code"] == "dkg_transcript_mismatch"]
+        stop.set()
+        await asyncio.gather(*runs)
+    finally:
+        stop.set()
+        await asyncio.gather(*(s.close() for s in services.values()), return_exceptions=True)
+
+
+def test_a_failed_dkg_run_is_retried_under_a_fresh_session(tmp_path: Path) -> None:
+    asyncio.run(asyncio.wait_for(_dkg_retried_after_a_failed_run(tmp_path), 60))

@@ -165,6 +165,20 @@ def test_health_and_metrics(network: InProcessNetwork) -> None:
     json.dumps(health)
 
 
+def test_every_node_serves_the_same_public_key_package_and_nothing_secret(network: InProcessNetwork) -> None:
+    answers = [run(network.get(i, "/v1/public_key_package?domain=secp256k1")).json() for i in network.nodes]
+    assert all(a == answers[0] for a in answers)
+    share = network.keys["secp256k1"][1]
+    assert answers[0]["group_public_key"] == share.suite.serialize_element(share.group_public_key).hex()
+    assert (answers[0]["epoch"], answers[0]["threshold"], sorted(answers[0]["verification_shares"])) == (
+        0, share.threshold, [str(i) for i in sorted(network.nodes)])
+    assert bytes.fromhex(answers[0]["public_key_package"]) == share.to_packages()[1].to_bytes(share.suite)
+    secrets = {f"{s.secret_share:064x}" for s in network.keys["secp256k1"].values()}
+    assert not any(secret in json.dumps(answers[0]) for secret in secrets)
+    missing = run(network.get(1, "/v1/public_key_package?domain=sr25519"))
+    assert missing.status_code == 404 and missing.json()["code"] == "unknown_key"
+
+
 def test_malformed_bodies_are_bad_requests(network: InProcessNetwork) -> None:
     async def post_raw(content: bytes) -> tuple[int, dict]:
         transport = httpx.ASGITransport(app=network.nodes[1].app)

@@ -1,8 +1,12 @@
 """Distributed key generation between node processes over the peer mesh (whitepaper §2.2.3).
 
 The rounds of `hot.mpc.crypto.dkg` (Pedersen/GJKR with Feldman commitments, proofs of knowledge
-and complaints) as frames, session `dkg/<domain>/<epoch>/<attempt>` (the Controller's key-event
-attempt, so a retried key event never mixes with the stalled one's messages):
+and complaints) as frames, session `dkg/<domain>/<epoch>/<attempt>/<nonce>`: the Controller's
+key-event attempt (a restarted key event never mixes with the stalled one's messages) and a fresh
+nonce per run. The participant with the smallest id leads: it opens each run with a round-0
+frame and the others join it (`ProtocolRunner._join_dkg`); a failed run is retried by the leader
+under a new nonce, so leftovers of the failed run (first frame wins in the mailbox) can never make
+the retry fail with `dkg_transcript_mismatch`. Rounds:
 
 1. broadcast the round-one package (commitment + proof of knowledge);
 2. broadcast `transcript_digest` of every round-one package received (echo: the DKG's agreement on
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from hot.mpc.crypto import dkg
 from hot.mpc.crypto.reshare import KeyShare
@@ -27,6 +32,21 @@ from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
 from hot.errors import CulpritError, ProtocolError
+
+PREFIX = "dkg/"
+
+
+def session_name(domain: str, epoch: int, attempt: int) -> str:
+    """A fresh run's session id (the leader picks the nonce)."""
+    return f"{PREFIX}{domain}/{epoch}/{attempt}/{os.urandom(8).hex()}"
+
+
+def parse_session(session: str) -> tuple[str, int, int]:
+    """(domain, epoch, attempt) of a DKG session id; ValueError if malformed."""
+    _, domain, epoch, attempt, nonce = session.split("/")
+    if not nonce:
+        raise ValueError("a DKG session id needs a nonce")
+    return domain, int(epoch), int(attempt)
 
 
 class TranscriptMismatch(ProtocolError):
@@ -70,14 +90,26 @@ async def _complaint_rounds(
 
 async def run_dkg(
     mesh: PeerMesh, domain: str, participants: list[int], threshold: int, epoch: int, log: SignedLog, *, timeout: float,
-    attempt: int = 0,
+    attempt: int = 0, session: str | None = None,
 ) -> KeyShare:
-    """One participant's side of the DKG; returns its root key share of `epoch`."""
+    """One participant's side of the DKG; returns its root key share of `epoch`.
+
+    Every participant must use the same `session` (the leader's; default: one without a nonce).
+    """
     suite, me = get_suite(domain), mesh.participant_id
-    session = f"dkg/{domain}/{epoch}/{attempt}"
+    session = session or f"{PREFIX}{domain}/{epoch}/{attempt}"
     others = [j for j in participants if j != me]
     params = dkg.DkgParameters(domain, threshold, tuple(participants), session.encode())
     mesh.open(session)
+    try:
+        return await _run(mesh, suite, session, params, others, log, epoch, timeout)
+    finally:
+        mesh.forget(session)  # a failed run's frames are dropped; a retry has another session id
+
+
+async def _run(mesh: PeerMesh, suite: Any, session: str, params: dkg.DkgParameters, others: list[int], log: SignedLog,
+               epoch: int, timeout: float) -> KeyShare:
+    me, threshold = mesh.participant_id, params.threshold
     secret, package = dkg.round1(suite, me, params, os.urandom)
     await mesh.broadcast(others, session, 1, package.to_bytes(suite))
     raw = await mesh.collect(session, 1, others, timeout)
@@ -110,7 +142,6 @@ async def run_dkg(
             pass  # a complaint follows
     final, late, revealed = await _complaint_rounds(mesh, session, others, secret, qualified, received, timeout)
     key, public = dkg.finalize(suite, me, params, final, received, revealed)
-    mesh.forget(session)
     log.append("protocol", {"event": "dkg_done", "session": session, "qualified": sorted(final),
                             "excluded": sorted(set(excluded) | set(late)),
                             "public_key": suite.serialize_element(public.group_public_key).hex()})

@@ -5,8 +5,12 @@ to, lazily, and redials once if a channel broke. Inbound frames are authenticate
 transport (sender bound to its registered key); the mesh files them by session id and round
 and hands them to whoever waits with `collect`, which returns what arrived by the deadline so the
 caller can name the silent participants. Frames for a session nobody waits on yet are kept
-(bounded) so a fast peer's round-one message is not lost; `on_new_session` lets the runner join
-sessions another node opened (presigning). A session's mailbox is dropped by `forget`.
+(bounded: `MAX_SESSIONS` sessions, `MAX_ROUNDS` rounds each) so a fast peer's round-one message is
+not lost; `on_new_session` lets the runner join sessions another node opened (presigning). The
+leader's round-0 frame starts the handler whatever arrived first: another member, joining faster,
+may reach this node with its round-one frame before the leader's opening frame does, and those
+early frames wait in the mailbox for the handler. A session starts at most one handler, and never
+one this node opened itself (`open`). A session's mailbox is dropped by `forget`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from hot.mpc.node.transport import PeerChannel, PeerTransport, TransportError
 
 MAX_SESSIONS = 4096
+MAX_ROUNDS = 16  # per session: the longest protocol (DKG) has 5; more rounds are a peer flooding memory
 RETRY_BACKOFF_SECONDS = 0.1
 NewSession = Callable[[str, int, bytes], Awaitable[None]]
 
@@ -42,6 +47,9 @@ class PeerMesh:
         self._dial_locks: dict[int, asyncio.Lock] = {}
         self._mailbox: dict[str, dict[int, dict[int, bytes]]] = {}
         self._touched: dict[str, float] = {}
+        # Sessions that have their handler or a local participant (insertion-ordered, bounded):
+        # kept after `forget`, so a duplicated opening frame cannot start a second handler.
+        self._claimed: dict[str, None] = {}
         self._arrived = asyncio.Condition()
         self._pump: asyncio.Task[None] | None = None
         self._handlers: dict[str, NewSession] = {}
@@ -71,18 +79,29 @@ class PeerMesh:
                 session = frame.session_id.decode()
             except (ValueError, UnicodeDecodeError):
                 continue  # not one of ours; the transport already authenticated the sender
-            new = session not in self._mailbox
             async with self._arrived:
                 self._file(session, frame.round, sender, frame.payload)
                 self._arrived.notify_all()
-            if new and frame.round == 0:  # only an opening frame starts a handler
+            if frame.round == 0 and self._claim(session):  # only an opening frame starts a handler
                 self._dispatch(session, sender, frame.payload)
+
+    def _claim(self, session: str) -> bool:
+        """Mark `session` as handled here; False if it already was (its handler runs or ran)."""
+        if session in self._claimed:
+            return False
+        if len(self._claimed) >= MAX_SESSIONS:
+            del self._claimed[next(iter(self._claimed))]
+        self._claimed[session] = None
+        return True
 
     def _file(self, session: str, round: int, sender: int, payload: bytes) -> None:
         if session not in self._mailbox and len(self._mailbox) >= MAX_SESSIONS:
             oldest = min(self._touched, key=self._touched.__getitem__)
             self.forget(oldest)
-        self._mailbox.setdefault(session, {}).setdefault(round, {}).setdefault(sender, payload)  # first frame wins
+        rounds = self._mailbox.setdefault(session, {})
+        if round not in rounds and len(rounds) >= MAX_ROUNDS:
+            return  # dropped: no protocol of ours has that many rounds
+        rounds.setdefault(round, {}).setdefault(sender, payload)  # first frame wins
         self._touched[session] = time.monotonic()
 
     def _dispatch(self, session: str, sender: int, payload: bytes) -> None:
@@ -98,7 +117,8 @@ class PeerMesh:
         self._touched.pop(session, None)
 
     def open(self, session: str) -> None:
-        """Mark a session as known (so frames for it do not start a handler)."""
+        """Mark a session as this node's own (so frames for it do not start a handler)."""
+        self._claim(session)
         self._mailbox.setdefault(session, {})
         self._touched[session] = time.monotonic()
 

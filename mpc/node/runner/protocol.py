@@ -20,6 +20,7 @@ from hot.mpc.node.config import PresignPoolConfig
 from hot.mpc.node.controller_client import ControllerState, ControllerView
 from hot.mpc.node.keystore import Keystore
 from hot.mpc.node.presign_pool import PresignaturePool, candidate_sets, set_label
+from hot.mpc.node.runner import dkg as dkg_sessions
 from hot.mpc.node.runner.dkg import run_dkg
 from hot.mpc.node.runner.keys import load_attempt, load_key_share, save_key_share
 from hot.mpc.node.runner.mesh import PeerMesh
@@ -60,6 +61,7 @@ class ProtocolRunner:
         self._backoff: dict[str, float] = {}
         self._joined = 0
         mesh.on_new_session(PREFIX, self._join_presign)
+        mesh.on_new_session(dkg_sessions.PREFIX, self._join_dkg)
 
     # What the signing sessions and /health read.
     def epoch(self) -> int:
@@ -118,8 +120,17 @@ class ProtocolRunner:
         # A share from an earlier attempt of this key event is stale: the others restarted without it.
         if share is None or load_attempt(self.store, self.participant_id, domain, state.epoch) != state.attempt:
             participants = sorted(state.participants)
+            if participants[0] != self.participant_id:
+                return  # the leader opens each run; `_join_dkg` takes part in it
+            session = dkg_sessions.session_name(domain, state.epoch, state.attempt)
+            others = participants[1:]
+            reached = await asyncio.gather(*(self.mesh.send(p, session, 0, b"") for p in others))
+            if not all(reached):  # a peer does not accept us yet (it reads the Controller later): retry soon
+                self.log.append("error", {"event": "dkg_not_opened", "session": session,
+                                          "unreachable": [p for p, ok in zip(others, reached, strict=True) if not ok]})
+                return
             share = await run_dkg(self.mesh, domain, participants, state.threshold, state.epoch, self.log,
-                                  timeout=self.round_timeout, attempt=state.attempt)
+                                  timeout=self.round_timeout, attempt=state.attempt, session=session)
             save_key_share(self.store, self.participant_id, domain, share, attempt=state.attempt)
             self.keys[domain] = share
         vote = (state.epoch, f"{domain}/{state.attempt}")
@@ -155,6 +166,36 @@ class ProtocolRunner:
                 self.pool.add(state.epoch, [share])
                 made += 1
         return made
+
+    def _dkg_wanted(self, state: ControllerState | None, domain: str, epoch: int, attempt: int, sender: int) -> bool:
+        """A DKG run is legitimate: the Controller's open key event, its leader, this node a participant."""
+        return (state is not None and state.state == "Initializing" and domain in state.domains
+                and domain not in state.public_keys and (epoch, attempt) == (state.epoch, state.attempt)
+                and self.participant_id in state.participants and sender == min(state.participants))
+
+    async def _join_dkg(self, session: str, sender: int, payload: bytes) -> None:
+        """The key event's leader opened a DKG run: take part, seal the share (the next tick votes it)."""
+        try:
+            domain, epoch, attempt = dkg_sessions.parse_session(session)
+        except ValueError:
+            return
+        state = self.state
+        if not self._dkg_wanted(state, domain, epoch, attempt, sender):
+            try:  # this node may read the Controller a moment later than the leader did
+                state = await self.controller.state()
+            except HotError:
+                state = None
+        if state is None or not self._dkg_wanted(state, domain, epoch, attempt, sender):
+            self.log.append("error", {"event": "dkg_refused", "session": session, "sender": sender})
+            return
+        try:
+            share = await run_dkg(self.mesh, domain, sorted(state.participants), state.threshold, epoch, self.log,
+                                  timeout=self.round_timeout, attempt=attempt, session=session)
+        except HotError as exc:
+            self.log.append("error", {"event": "dkg_failed", "session": session, "code": exc.code, "reason": str(exc)})
+            return
+        save_key_share(self.store, self.participant_id, domain, share, attempt=attempt)
+        self.keys[domain] = share
 
     async def _join_presign(self, session: str, sender: int, payload: bytes) -> None:
         """A set leader opened a presign session: join it if it is legitimate."""
