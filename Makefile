@@ -26,7 +26,7 @@ test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP) $(CHROMIUM)
-	$(HOT) demo
+	$(HOT) demo $(if $(KEEP),--keep)
 
 bench: $(STAMP)
 	$(HOT) bench crypto

@@ -33,13 +33,18 @@ app.command("sign")(sign_command)
 
 @app.command()
 def demo(
-    json_output: bool = typer.Option(False, "--json", help="Print the signed records as JSON."),
+    json_output: bool = typer.Option(False, "--json", help="Print only the signed records as JSON (progress on stderr)."),
+    keep: bool = typer.Option(False, "--keep", help="Leave the localnet running and serve the wallet page until "
+                                                   "Ctrl-C (stop the localnet with `hot localnet down --data-dir D`)."),
+    data_dir: str | None = typer.Option(None, "--data-dir", help="The localnet's data dir (default: a fresh temp dir)."),
+    offline: bool = typer.Option(False, "--offline", help="Only the in-process cryptography (DKG + FROST), no localnet."),
 ) -> None:
-    """Run the main job end to end and show signatures checked by independent libraries."""
-    from hot.demo import run_demo
+    """Run the main job end to end on a localnet and show every result checked by independent libraries."""
+    from pathlib import Path
 
-    run_demo(json_output=json_output)
+    from hot.demo import main
 
+    main(json_output=json_output, keep=keep, data_dir=Path(data_dir) if data_dir else None, offline=offline)
 
 if __name__ == "__main__":
     app()

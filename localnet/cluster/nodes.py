@@ -125,7 +125,9 @@ def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: d
                        "near_account_id": node.account_id, "near_key_file": str(node.key_file), "poll_seconds": 0.25},
         "registry": {"rpc_url": urls["near_rpc"], "account_id": contracts["registry"]},
         "chain_endpoints": chain_endpoints(urls, evm_chain_id),
-        "presign": {"low_water": 2, "high_water": 2, "max_sets": 4},
+        # A pool deep enough for bursts (a Bitcoin spend signs every input at once; the demo and the
+        # e2e benchmark sign back to back): refilled in the background below the low-water mark.
+        "presign": {"low_water": 8, "high_water": 24, "max_sets": 4},
         "round_timeout_seconds": 10.0,
     }
     node.config_file.write_text(json.dumps(config, indent=2))

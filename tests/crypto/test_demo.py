@@ -6,7 +6,7 @@ import json
 
 from independent_verify import verifies
 
-from hot.demo import run_demo
+from hot.demo_offline import run_offline_demo as run_demo
 
 
 def test_demo_records_verify_independently(capsys):

@@ -2,7 +2,10 @@
 
 Debian's chromium + Playwright; the passkey is Chromium's own virtual authenticator, so the
 page's navigator.credentials.create/get, its base64url and JSON plumbing, the server's
-registration check and the passkey policy all meet real browser output. HOT is StandInSigner.
+registration check and the passkey policy all meet real browser output. HOT is StandInSigner:
+this is the page-level test (no localnet, a few seconds; a failure here is the page's or the
+server's, not the network's). The same story on the real localnet, every signature by the MPC
+network after every node's hot_verify, plus the denials, is tests/wallet/.
 """
 
 from __future__ import annotations
