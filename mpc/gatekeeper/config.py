@@ -71,7 +71,7 @@ class GatekeeperConfig(_Frozen):
     domains: dict[Domain, DomainKeys]
     api_keys: tuple[ApiKey, ...] = ()
     database: str = ":memory:"
-    node_timeout_s: float = Field(default=5.0, gt=0)
+    node_timeout_s: float = Field(default=15.0, gt=0)  # above the nodes' 10 s peer-exchange timeout
     rest_s: float = Field(default=30.0, ge=0)
     receipt_ttl_s: float = Field(default=30.0, gt=0)
     max_attempts: int = Field(default=4, ge=1)

@@ -4,6 +4,8 @@ For each attempt the gatekeeper co-signs a fresh receipt (whitepaper §3.2.2), p
 subset of healthy nodes that were not already failing this request, and runs one FROST or ECDSA
 session. A node that timed out, was unreachable, answered garbage or was named by identifiable
 abort is rested for a while; a node that refused with a code is only left out of this request.
+A node the other signers blame (their `peer_timeout` `culprits`, a `protocol_error` `culprit`) is
+left out of this request and rested when a strict majority of its co-signers blame it.
 When every contacted node refuses with the same user-facing code (`authorization_denied`,
 `unknown_key`), that is the answer: the key's policy said no, and no signature exists.
 """
@@ -18,8 +20,8 @@ from collections import Counter
 
 from hot.mpc.gatekeeper.config import GatekeeperConfig
 from hot.mpc.gatekeeper.ecdsa_session import (
+    PoolView,
     PresignatureClaims,
-    presigned_sets,
     run_ecdsa_attempt,
 )
 from hot.mpc.gatekeeper.errors import NodesUnavailable, UnknownKey
@@ -69,6 +71,7 @@ class SessionCoordinator:
         self.metrics = metrics or GatekeeperMetrics()
         self.receipts = ReceiptIssuer(config.gatekeeper_id, config.signing_key, config.receipt_ttl_s)
         self.claims = PresignatureClaims()
+        self.pools = PoolView()
 
     async def sign(self, job: SigningJob) -> list[SignedMessage]:
         """whitepaper §2.3 steps 2 and 6: relay to a threshold subset and collect the signature."""
@@ -78,18 +81,26 @@ class SessionCoordinator:
             if signers is None:
                 break
             try:
-                return await self._attempt(job, signers)
+                signed = await self._attempt(job, signers)
             except AttemptFailed as failed:
+                if job.domain == "secp256k1":
+                    self.pools.invalidate()
                 log.info("attempt %d with %s failed: %s", attempt + 1, signers, failed.message)
                 self.metrics.failed_attempts.labels(job.domain).inc()
                 self._judge(failed.failures, signers, excluded)
+                continue
+            if job.domain == "secp256k1":
+                self.pools.spend(signers, len(job.messages))
+            return signed
         raise NodesUnavailable(f"no healthy {job.domain} signer set finished the request; retry later")
 
     async def _choose(self, job: SigningJob, excluded: set[int]) -> tuple[int, ...] | None:
         healthy = tuple(p for p in self.health.healthy() if p not in excluded)
         if job.domain == "ed25519":
             return self.selection.frost_signers(healthy)
-        counts, failures = await presigned_sets(self.client, healthy)
+        counts, failures, cached = await self.pools.counts(self.client, healthy)
+        if cached and self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages)) is None:
+            counts, failures, _ = await self.pools.counts(self.client, healthy, fresh=True)  # the reused view ran dry
         self._judge(failures, (), excluded)
         healthy = tuple(p for p in healthy if p not in excluded)
         return self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages))
@@ -110,14 +121,25 @@ class SessionCoordinator:
             if code == "authorization_denied":
                 raise AuthorizationDenied("the key's authorization methods refused this request")
             raise UnknownKey("no key is registered under this key_id")
+        blame: Counter[int] = Counter()
         for failure in failures:
-            blamed = [p for p in failure.culprits if p in signers and p != failure.participant]
+            blamed = {p for p in failure.culprits if p in signers and p != failure.participant}
             if blamed:
-                # A node that blames co-signers (a missing intent, a bad message) is not at fault
-                # itself; the blamed sit this request out but are not rested on one node's word.
+                # A node that blames co-signers (`peer_timeout` culprits, a `protocol_error` culprit)
+                # is alive and speaks the protocol: it is not at fault itself. The blamed sit this
+                # request out, and are rested below when enough of their co-signers agree.
                 excluded.update(blamed)
+                blame.update(blamed)
                 continue
             excluded.add(failure.participant)
             if failure.rest:
-                self.health.rest(failure.participant, failure.reason)
-                log.warning("resting node %d for %ss: %s", failure.participant, self.config.rest_s, failure.reason)
+                self._rest(failure.participant, failure.reason)
+        for participant, votes in sorted(blame.items()):
+            if participant not in self.health.rested() and 2 * votes > len(signers) - 1:
+                # A strict majority of the other signers blame it: one lying node cannot rest an
+                # honest one, while a dead or silent co-signer (blamed by all) is rested at once.
+                self._rest(participant, f"blamed by {votes} of {len(signers) - 1} co-signers")
+
+    def _rest(self, participant: int, reason: str) -> None:
+        self.health.rest(participant, reason)
+        log.warning("resting node %d for %ss: %s", participant, self.config.rest_s, reason)

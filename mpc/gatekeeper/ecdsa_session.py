@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -41,6 +42,8 @@ from hot.errors import CulpritError, EncodingError, HotError
 
 ENTROPY_SIZE = 32
 MAX_REMEMBERED_CLAIMS = 1 << 17
+POOL_VIEW_TTL_S = 0.5
+POOL_VIEW_MIN_REFRESH_S = 0.05  # at most ~20 /health reads per node per second, however many requests
 
 
 class PresignatureClaims:
@@ -70,6 +73,46 @@ class PresignatureClaims:
             while len(self._claimed) > MAX_REMEMBERED_CLAIMS:
                 self._claimed.popitem(last=False)
             return chosen
+
+
+class PoolView:
+    """The nodes' /health presignature counts, reused for a moment across requests.
+
+    Reading every healthy node's /health before each ECDSA request costs one more round trip to
+    every node. The counts only steer which signer set to try (`/v1/sign/commit` lists the ids
+    really held), so a view younger than `ttl_s` for the same healthy nodes is reused, lowered
+    locally by every signature made, and dropped after any failed attempt or when it shows no set
+    with enough presignatures (then /health is read again).
+    """
+
+    def __init__(self, ttl_s: float = POOL_VIEW_TTL_S, clock: Any = time.monotonic,
+                 min_refresh_s: float = POOL_VIEW_MIN_REFRESH_S) -> None:
+        self.ttl_s, self.min_refresh_s, self._clock = ttl_s, min_refresh_s, clock
+        self._view: tuple[float, tuple[int, ...], dict[tuple[int, ...], int]] | None = None  # (expiry, healthy, counts)
+        self._lock = threading.Lock()
+
+    async def counts(self, client: NodeClient, healthy: tuple[int, ...], *, fresh: bool = False
+                     ) -> tuple[dict[tuple[int, ...], int], list[NodeFailure], bool]:
+        """(counts, failures, from_cache). `fresh` re-reads unless the view is under `min_refresh_s` old."""
+        with self._lock:
+            view, now = self._view, self._clock()
+            if view is not None and view[1] == healthy:
+                age = now - (view[0] - self.ttl_s)
+                if (not fresh and view[0] > now) or age < self.min_refresh_s:
+                    return dict(view[2]), [], True
+        counts, failures = await presigned_sets(client, healthy)
+        with self._lock:
+            self._view = (self._clock() + self.ttl_s, healthy, dict(counts)) if not failures else None
+        return counts, failures, False
+
+    def spend(self, signers: tuple[int, ...], count: int) -> None:
+        with self._lock:
+            if self._view is not None and signers in self._view[2]:
+                self._view[2][signers] = max(0, self._view[2][signers] - count)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._view = None
 
 
 async def presigned_sets(client: NodeClient, healthy: tuple[int, ...]) -> tuple[dict[tuple[int, ...], int], list[NodeFailure]]:

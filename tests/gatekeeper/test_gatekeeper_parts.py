@@ -173,6 +173,28 @@ def test_blamed_co_signers_sit_out_the_request_but_the_blamer_does_not() -> None
     assert excluded == {3} and set(coordinator.health.rested()) == {3}
 
 
+def test_a_co_signer_blamed_by_a_majority_is_rested_and_a_lone_blame_only_excludes() -> None:
+    coordinator = coordinator_for_judging()
+    excluded: set[int] = set()
+    # nodes 1, 2 and 4 all report peer_timeout naming 3 (alive over HTTP, silent on the mesh)
+    failures = [NodeFailure(p, "peer_timeout", rest=False, node_code="peer_timeout", culprits=(3,)) for p in (1, 2, 4)]
+    coordinator._judge(failures, (1, 2, 3, 4), excluded)
+    assert excluded == {3}
+    rested = coordinator.health.rested()
+    assert set(rested) == {3} and "blamed by 3 of 3" in rested[3].reason
+    assert 3 not in coordinator.health.healthy()
+    # a protocol_error naming one culprit, from a lone node: excluded from this request, never rested
+    lone = coordinator_for_judging()
+    excluded = set()
+    lone._judge([NodeFailure(1, "bad intent", rest=False, node_code="protocol_error", culprits=(2,))], (1, 2, 4), excluded)
+    assert excluded == {2} and lone.health.rested() == {}
+    # two of three others agree: a strict majority, so the culprit is rested
+    pair = coordinator_for_judging()
+    pair._judge([NodeFailure(p, "bad intent", rest=False, node_code="protocol_error", culprits=(2,)) for p in (1, 4)],
+                (1, 2, 3, 4), set())
+    assert set(pair.health.rested()) == {2}
+
+
 def test_denial_by_every_signer_is_the_answer_and_a_lone_denial_is_routed_around() -> None:
     coordinator = coordinator_for_judging()
     denied = [NodeFailure(p, "no", rest=False, node_code="authorization_denied") for p in (1, 2)]
@@ -227,3 +249,40 @@ def test_signing_key_can_live_in_its_own_file(tmp_path) -> None:
         load_config(tmp_path / "gk.json")
     with pytest.raises(ValidationError, match="exactly one"):
         network.gatekeeper_config({1: "http://a", 2: "http://b"}, [], signing_key_file="x")
+
+
+class CountingHealthClient:
+    """Answers /health like three nodes holding `pool` presignatures for the set (1, 2, 3)."""
+
+    def __init__(self, pool: int) -> None:
+        self.pool, self.calls = pool, 0
+
+    async def get(self, participant: int, path: str) -> dict:
+        assert path == "/health"
+        self.calls += 1
+        return {"participant_id": participant, "presignatures": {"1,2,3": self.pool} if self.pool else {}}
+
+
+def test_the_pool_view_is_reused_briefly_lowered_by_spending_and_refreshed_when_dry_or_failed() -> None:
+    import asyncio
+
+    from hot.mpc.gatekeeper.ecdsa_session import PoolView
+
+    now = [0.0]
+    view, client = PoolView(ttl_s=0.5, clock=lambda: now[0]), CountingHealthClient(pool=2)
+    counts, failures, cached = asyncio.run(view.counts(client, (1, 2, 3)))  # type: ignore[arg-type]
+    assert counts == {(1, 2, 3): 2} and failures == [] and not cached and client.calls == 3
+    counts, _, cached = asyncio.run(view.counts(client, (1, 2, 3)))  # type: ignore[arg-type]
+    assert cached and client.calls == 3  # no round trip while the view is young
+    view.spend((1, 2, 3), 2)
+    assert asyncio.run(view.counts(client, (1, 2, 3)))[0] == {(1, 2, 3): 0}  # type: ignore[arg-type]
+    assert not asyncio.run(view.counts(client, (1, 2)))[2]  # other healthy nodes: read again  # type: ignore[arg-type]
+    view.invalidate()
+    assert not asyncio.run(view.counts(client, (1, 2, 3)))[2]  # type: ignore[arg-type]
+    now[0] = 1.0
+    calls = client.calls
+    assert not asyncio.run(view.counts(client, (1, 2, 3)))[2] and client.calls == calls + 3  # type: ignore[arg-type]
+    # a fresh read asked for right after one reuses it: /health load stays bounded under many requests
+    assert asyncio.run(view.counts(client, (1, 2, 3), fresh=True))[2] and client.calls == calls + 3  # type: ignore[arg-type]
+    now[0] = 1.1
+    assert not asyncio.run(view.counts(client, (1, 2, 3), fresh=True))[2]  # type: ignore[arg-type]

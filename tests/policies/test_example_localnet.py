@@ -1,9 +1,8 @@
-"""Examples end to end on the localnet: the real NEAR JSON-RPC chain, the Key Registry, the node's
-own authorization parts (NearRegistryClient reads the access list, NearVerifier calls hot_verify
-over RPC), a gatekeeper with real threshold signing (tests/client/threshold_gatekeeper.py), and
-HotClient, which checks every signature against key_id's derived public key.
-
-Stand-in: the gatekeeper is the test one until `hot localnet up` runs real node processes.
+"""Examples end to end on the real localnet (`hot_localnet`: `hot localnet up` with 5 `hot node run`
+processes at threshold 3, its gatekeeper and Key Registry): the example policies are deployed to the
+localnet's NEAR chain, every node reads the access list from the Registry and calls the policy's
+hot_verify over NEAR JSON-RPC, the nodes sign by FROST or threshold ECDSA, and HotClient checks
+every signature against key_id's derived public key.
 """
 
 from __future__ import annotations
@@ -11,18 +10,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import coincurve
+import httpx
 import pytest
-from client.threshold_gatekeeper import ThresholdGatekeeper
 from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair
-from hot.localnet.serve import ServerThread
-from hot.mpc.chains.near import NearVerifier
-from hot.mpc.node.registry_client import NearRegistryClient
+from hot.localnet.chain.signer import KeyPair, read_key_file
+from hot.localnet.cluster.testing import LocalnetHandle
+from hot.mpc.gatekeeper.health import common_presignature_counts
 from hot.sdk.addresses import address_for
 from hot.sdk.client import HotClient, access_method
 from hot.sdk.client.signatures import SignatureResult
@@ -38,13 +38,11 @@ from .contracts.signers import Member, b58, payload
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = {  # account name -> contract source
-    "policyregistry": REPO / "contracts" / "registry.py",
+SOURCES = {  # account name -> contract source (the Key Registry is the localnet's own)
     "policymultisig": REPO / "examples" / "policies" / "multisig" / "contract.py",
     "policydaily": REPO / "examples" / "policies" / "daily_limit" / "contract.py",
     "policyrecovery": REPO / "examples" / "policies" / "social_recovery" / "contract.py",
 }
-API_KEY = "test-api-key"
 ALICE, BOB, CAROL = Member("alice", "ed25519", 101), Member("bob", "secp256k1", 102), Member("carol", "bip340", 103)
 OWNER, NEW_OWNER = Member("owner", "ed25519", 104), Member("owner", "secp256k1", 105)
 GUARDIANS = (Member("g1", "ed25519", 106), Member("g2", "ed25519", 107), Member("g3", "ed25519", 108))
@@ -52,7 +50,6 @@ GUARDIANS = (Member("g1", "ed25519", 106), Member("g2", "ed25519", 107), Member(
 
 def init_args() -> dict[str, dict[str, Any]]:
     return {
-        "policyregistry": {},
         "policymultisig": {"signers": [ALICE.json(), BOB.json(), CAROL.json()]},
         "policydaily": {
             "owner": OWNER.json(),
@@ -94,50 +91,63 @@ async def deploy_all(rpc: Any) -> dict[str, str]:
     return secrets
 
 
-class NodeAuthorization:
-    """What an MPC node checks before signing: the Registry's access list, then every hot_verify."""
+class WarmClient(HotClient):
+    """HotClient that waits, before an ECDSA request, until the nodes hold a common presignature:
+    the localnet's nodes keep only a couple per signer set and refill them in the background."""
 
-    def __init__(self, rpc_url: str, registry: str) -> None:
-        self.rpc_url, self.registry = rpc_url, registry
+    def __init__(self, *args: Any, nodes: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nodes = nodes
 
-    async def _methods(self, key_id: str) -> list[Any] | None:
-        client = NearRegistryClient(self.rpc_url, self.registry)
-        try:
-            return await client.access_list(key_id)  # type: ignore[no-any-return]
-        finally:
-            await client.aclose()
+    def sign(self, key_id: str, domain: Any, message: bytes, user_payloads: Sequence[bytes] = ()) -> SignatureResult:
+        if domain == "secp256k1":
+            wait_for_presignature(self.nodes)
+        return super().sign(key_id, domain, message, user_payloads)
 
-    def known(self, key_id: str) -> bool:
-        return asyncio.run(self._methods(key_id)) is not None
 
-    def authorize(self, key_id: str, domain: str, message: bytes, payloads: Sequence[bytes]) -> bool:
-        async def check() -> bool:
-            methods = await self._methods(key_id) or []
-            if not methods or len(payloads) != len(methods):
-                return False
-            verifier = NearVerifier(self.rpc_url)
-            try:
-                verdicts = [await verifier.verify(m, message, key_id, p) for m, p in zip(methods, payloads)]
-            finally:
-                await verifier.aclose()
-            return all(v.allowed for v in verdicts)
-
-        return asyncio.run(check())
+def wait_for_presignature(nodes: list[dict[str, Any]], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        reports = [(n["participant_id"], httpx.get(n["url"] + "/health", timeout=5, trust_env=False)
+                    .json().get("presignatures", {})) for n in nodes]
+        if max(common_presignature_counts(reports).values(), default=0) >= 1:
+            return
+        assert time.monotonic() < deadline, "no presignature on any signer set"
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
-def hot(near_rpc: Any) -> Iterator[HotClient]:
+def near_rpc(hot_localnet: LocalnetHandle) -> Any:
+    """The localnet chain's RPC and root account, in the shape deploy_all expects."""
+    account_id, key = read_key_file(hot_localnet.root_key_file)
+    return SimpleNamespace(url=hot_localnet.near_rpc, root_account=account_id, root_secret_key=key.secret)
+
+
+@pytest.fixture(scope="module")
+def hot(hot_localnet: LocalnetHandle, near_rpc: Any) -> Iterator[HotClient]:
+    """HotClient against the real localnet: its gatekeeper, 5 node processes and Key Registry."""
     secrets = asyncio.run(deploy_all(near_rpc))
-    suffix = near_rpc.root_account
-    authorization = NodeAuthorization(near_rpc.url, f"policyregistry.{suffix}")
-    gatekeeper = ThresholdGatekeeper(authorization.authorize, authorization.known)
-    with ServerThread(gatekeeper.app()) as server:
-        gatekeeper.url = server.url
-        roots = {d: gatekeeper.root_public_key(d) for d in ("ed25519", "secp256k1")}
-        user = f"policyuser.{suffix}"
-        with HotClient(server.url, API_KEY, near_rpc.url, near_account_id=user, near_private_key=secrets[user],
-                       registry_id=f"policyregistry.{suffix}", root_public_keys=roots, timeout_s=20) as client:
-            yield client
+    user = f"policyuser.{near_rpc.root_account}"
+    status = hot_localnet.status
+    with WarmClient(status["gatekeeper"], status["api_key"], status["near_rpc"], near_account_id=user,
+                    near_private_key=secrets[user], registry_id=status["contracts"]["registry"], timeout_s=60,
+                    root_public_keys={d: bytes.fromhex(k) for d, k in status["controller"]["domains"].items()},
+                    nodes=status["nodes"]) as client:
+        yield client
+
+
+def wait_until_final(rpc_url: str, timeout: float = 30.0) -> None:
+    """Every transaction sent so far is final: the nodes read access lists and call hot_verify at
+    `final` finality (mpc/chains/near.py), so a policy change counts only from then on."""
+    def height(finality: str) -> int:
+        body = httpx.post(rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "block", "params": {"finality": finality}},
+                          timeout=10, trust_env=False).json()
+        return int(body["result"]["header"]["height"])
+
+    target, deadline = height("optimistic"), time.monotonic() + timeout
+    while height("final") < target:
+        assert time.monotonic() < deadline, "the chain did not finalize"
+        time.sleep(0.05)
 
 
 def recovered_key(result: SignatureResult, message: bytes) -> bytes:
@@ -165,6 +175,7 @@ def test_a_daily_limit_key_signs_an_approved_evm_transaction_and_nothing_more(ho
         hot.sign(key_id, "secp256k1", digest, [user_payload])
     hot.near.call(daily, "approve", {"chain": "evm", "preimage": tx.hex(), "msg_hash": b58(digest),
                                      "owner_signature": OWNER.sign(digest).hex()})
+    wait_until_final(near_rpc.url)
     result = hot.sign(key_id, "secp256k1", digest, [user_payload])
     sender = address_for("evm", recovered_key(result, digest))
     assert sender == hot.addresses(key_id)["evm"]  # the approved transaction is sent from key_id's address
@@ -188,13 +199,18 @@ def test_seed_rotation_moves_control_and_keeps_every_address(hot: HotClient, nea
     key_id = hot.reserve_key([access_method(wallet)]).key_id
     addresses, public = hot.addresses(key_id, network="regtest"), hot.public_key(key_id, "ed25519")
     message = hashlib.sha256(b"a NEAR transaction").digest()
-    hot.sign(key_id, "ed25519", message, [payload(message, OWNER).encode()])
+    seen = hashlib.sha256(message).digest()  # the msg_hash hot_verify gets for an Ed25519 message: its SHA-256
+    hot.sign(key_id, "ed25519", message, [payload(seen, OWNER).encode()])
     digest = ControllingKey(OWNER.key).rotation_digest(wallet, NEW_OWNER.key)
     hot.near.call(wallet, "rotate", {"new_key": NEW_OWNER.json(), "current_signature": OWNER.sign(digest).hex(),
                                      "new_signature": NEW_OWNER.sign(digest).hex()})
-    with pytest.raises(AuthorizationDenied):  # the old seed no longer controls the key
-        hot.sign(key_id, "ed25519", message, [payload(message, OWNER).encode()])
-    after = hot.sign(key_id, "ed25519", message, [payload(message, NEW_OWNER).encode()])
+    wait_until_final(near_rpc.url)
+    # the old seed no longer controls the key (a new message: the identical earlier request would
+    # be answered from the gatekeeper's idempotency cache with the signature it already made)
+    later = hashlib.sha256(b"a later NEAR transaction").digest()
+    with pytest.raises(AuthorizationDenied):
+        hot.sign(key_id, "ed25519", later, [payload(hashlib.sha256(later).digest(), OWNER).encode()])
+    after = hot.sign(key_id, "ed25519", message, [payload(seen, NEW_OWNER).encode()])
     VerifyKey(public).verify(message, after.signature)  # the key from before the rotation: nothing moved
     assert hot.derive_public_key(key_id, "ed25519") == public
     assert hot.addresses(key_id, network="regtest") == addresses
