@@ -7,15 +7,51 @@ between "pick a free port" and "listen" (the race a plain free-port helper has).
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import uvicorn
 
 LOOPBACK = "127.0.0.1"
+
+
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def ephemeral_port_range() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' local ports (Linux default 32768-60999)."""
+    try:
+        low, high = (int(part) for part in EPHEMERAL_RANGE_FILE.read_text().split())
+    except (OSError, ValueError):
+        return 32768, 60999
+    return low, high
+
+
+def pick_listen_port(host: str = LOOPBACK, attempts: int = 64) -> int:
+    """A free port below the ephemeral range, for a server process that binds it a moment later.
+
+    Why not bind(0) and close: that port is in the ephemeral range, so between the probe's close and
+    the server's bind any outgoing connection on the machine may be given it as its local port, and
+    the server fails with EADDRINUSE (seen in CI while another localnet was busy). Ports below the
+    range are never handed to outgoing connections; the remaining race, another listener drawing the
+    same random port, is what the probe bind detects.
+    """
+    low = ephemeral_port_range()[0]
+    floor = 10000 if low > 11000 else 1024
+    draw = random.SystemRandom()
+    for _ in range(attempts):
+        port = draw.randrange(floor, low)
+        try:
+            bind_socket(port, host).close()
+        except OSError:
+            continue
+        return port
+    raise OSError(f"no free port between {floor} and {low} after {attempts} draws")
 
 
 class ServerStartError(RuntimeError):

@@ -17,7 +17,7 @@ from hot.localnet.chain.signer import KeyPair, read_key_file, write_key_file
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer, call_as
 from hot.localnet.cluster.processes import ClusterError
-from hot.localnet.serve import bind_socket
+from hot.localnet.serve import bind_socket, pick_listen_port
 from hot.mpc.node.identity import NodeIdentity
 
 # chain id -> status.json URL key (docs/chains.md ids; the EVM id is asked from the endpoint)
@@ -25,11 +25,11 @@ ADAPTER_CHAIN_IDS = {1010: "near_rpc", 1001: "solana_rpc", 1100: "soroban_rpc", 
 
 
 def pick_port(preferred: int) -> int:
-    """`preferred` if it can be bound now, else a free port the kernel picks.
+    """`preferred` if it can be bound now, else a free port below the ephemeral range.
 
-    The node binds it a moment later; between the two another process could take it, and the node
-    then fails to start with its log tail (ports must be known before the node runs: they are
-    registered on the Controller and written into its peers' view).
+    The node binds it a moment later (ports must be known before the node runs: they are registered
+    on the Controller and written into its peers' view); `pick_listen_port` says why the port comes
+    from below the ephemeral range.
     """
     if preferred:
         try:
@@ -37,10 +37,7 @@ def pick_port(preferred: int) -> int:
             return preferred
         except OSError:
             pass
-    sock = bind_socket(0)
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
+    return pick_listen_port()
 
 
 @dataclass(frozen=True)

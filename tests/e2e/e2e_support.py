@@ -91,11 +91,9 @@ def check_signed(domain: str, answer: dict[str, Any], message: bytes, public_key
 
 
 def free_port() -> int:
-    import socket
+    from hot.localnet.serve import pick_listen_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return pick_listen_port()
 
 
 def component_pid(status: dict[str, Any], name: str) -> int:

@@ -7,7 +7,13 @@ import socket
 import httpx
 import pytest
 from fastapi import FastAPI
-from hot.localnet.serve import ServerStartError, ServerThread
+from hot.localnet.serve import (
+    ServerStartError,
+    ServerThread,
+    bind_socket,
+    ephemeral_port_range,
+    pick_listen_port,
+)
 
 
 def _app() -> FastAPI:
@@ -45,3 +51,12 @@ def test_an_app_that_fails_at_startup_raises() -> None:
     app = FastAPI(lifespan=broken_lifespan)  # type: ignore[arg-type]
     with pytest.raises(ServerStartError):
         ServerThread(app, start_timeout=5).start()
+
+
+def test_listen_ports_come_from_below_the_ephemeral_range() -> None:
+    """Outgoing connections never get these ports, so a server binding one later cannot collide with them."""
+    low, _ = ephemeral_port_range()
+    ports = {pick_listen_port() for _ in range(20)}
+    assert all(port < low for port in ports)
+    for port in ports:  # each was free when drawn, and still is
+        bind_socket(port).close()

@@ -8,11 +8,11 @@ public key for every domain (vote_pk).
 from __future__ import annotations
 
 import json
-import socket
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from hot.localnet.serve import pick_listen_port
 from hot.mpc.node.controller_client import read_votes
 from hot.mpc.node.identity import NodeIdentity
 
@@ -20,9 +20,7 @@ from node_service.gatekeeper_harness import GATEKEEPER_ID, GATEKEEPER_PUBLIC
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return pick_listen_port()
 
 
 class ControllerFile:
