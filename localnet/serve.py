@@ -21,6 +21,7 @@ LOOPBACK = "127.0.0.1"
 
 
 EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_HANDED_OUT: set[int] = set()  # ports this process promised to servers: never promised twice
 
 
 def ephemeral_port_range() -> tuple[int, int]:
@@ -46,10 +47,13 @@ def pick_listen_port(host: str = LOOPBACK, attempts: int = 64) -> int:
     draw = random.SystemRandom()
     for _ in range(attempts):
         port = draw.randrange(floor, low)
+        if port in _HANDED_OUT:  # probed free, but promised to a server that may not have bound it yet
+            continue
         try:
             bind_socket(port, host).close()
         except OSError:
             continue
+        _HANDED_OUT.add(port)
         return port
     raise OSError(f"no free port between {floor} and {low} after {attempts} draws")
 

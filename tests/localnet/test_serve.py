@@ -60,3 +60,9 @@ def test_listen_ports_come_from_below_the_ephemeral_range() -> None:
     assert all(port < low for port in ports)
     for port in ports:  # each was free when drawn, and still is
         bind_socket(port).close()
+
+
+def test_a_listen_port_is_never_promised_twice_by_one_process() -> None:
+    """Two servers started from one process (a node's HTTP and p2p ports, several nodes) never share a port."""
+    ports = [pick_listen_port() for _ in range(200)]
+    assert len(set(ports)) == len(ports)
