@@ -119,6 +119,10 @@ class ReplaySet:
                 self._db.execute("ROLLBACK")
                 raise ReceiptReplayed("this receipt or session was already used") from None
 
+    async def claim_async(self, receipt_digest: str, session_id: str, deadline_ms: int) -> None:
+        """`claim` in a worker thread: the same fsync'ed commit, without blocking the event loop."""
+        await asyncio.to_thread(self.claim, receipt_digest, session_id, deadline_ms)
+
     def prune(self, before_ms: int) -> int:
         """Forget entries whose deadline passed (their receipts are refused as expired anyway)."""
         with self._lock:
@@ -161,15 +165,19 @@ class Authorizer:
 
     async def authorize(self, session_id: str, receipt_json: Any, request_json: Any) -> Authorized:
         """All checks, or the typed refusal (BadRequest, BadReceipt, ReceiptReplayed, ...)."""
-        self._log.append("request", {"event": "sign_request", "session_id": session_id, "request": request_json,
-                                     "receipt": receipt_json})
+        # Group commit (`SignedLog.write`/`durable`): a refusal is on disk before it is answered;
+        # an allowed decision is on disk before any share of its session leaves the node
+        # (`SigningSessions.share` awaits the log before answering).
+        self._log.write("request", {"event": "sign_request", "session_id": session_id, "request": request_json,
+                                    "receipt": receipt_json})
         try:
             authorized = await self._check(session_id, receipt_json, request_json)
         except HotError as exc:
-            self._log.append("decision", {"event": "denied", "session_id": session_id, "code": exc.code, "reason": str(exc)})
+            await self._log.append_durable("decision", {"event": "denied", "session_id": session_id, "code": exc.code,
+                                                        "reason": str(exc)})
             raise
-        self._log.append("decision", {"event": "allowed", "session_id": session_id, "key_id": authorized.request.key_id,
-                                      "request_hash": authorized.receipt.request_hash.hex()})
+        self._log.write("decision", {"event": "allowed", "session_id": session_id, "key_id": authorized.request.key_id,
+                                     "request_hash": authorized.receipt.request_hash.hex()})
         return authorized
 
     async def _check(self, session_id: str, receipt_json: Any, request_json: Any) -> Authorized:
@@ -177,7 +185,7 @@ class Authorizer:
             raise BadRequest("session_id must be a string of 1..128 characters")
         request = SignRequestBody.from_json(request_json)
         receipt = self.check_receipt(receipt_json, request_json)
-        self._replay.claim(receipt.digest.hex(), session_id, receipt.deadline_ms)
+        await self._replay.claim_async(receipt.digest.hex(), session_id, receipt.deadline_ms)
         try:
             self._guard.require_valid(int(self._clock()))
         except AttestationError as exc:

@@ -5,7 +5,12 @@ is in a hash-chained log signed by the node's attested key; fishermen can turn a
 dispute" (whitepaper §2.2.7, §3.2.3). Entry format and signed bytes: `hot.mpc.node.log_entry`.
 
 Durability: `append` returns only after the line is fsync'ed, so an acknowledged entry survives a
-crash. A crash in the middle of a write leaves a partial last line; the writer refuses to append
+crash (power loss included). The signing path uses group commit instead, so the event loop never
+waits on the disk: `write` appends the line to the file (in the page cache at once, so it survives
+a crash of the process) and `durable()` awaits one fsync, run in a worker thread, that covers every
+line written before it; concurrent requests share that fsync. A caller awaits `durable()` before
+the action the entry records becomes visible where that matters (a decision before a share is
+released). A crash in the middle of a write leaves a partial last line; the writer refuses to append
 after it unless asked to `repair`, which cuts the unacknowledged tail and records that it did so
 in a signed `error` entry (the cut is visible in the log, never silent). One writer per file,
 enforced with an exclusive lock, because two writers would fork the chain.
@@ -13,11 +18,13 @@ enforced with an exclusive lock, because two writers would fork the chain.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -147,6 +154,8 @@ class SignedLog:
         self._key = signing_key
         self._clock = clock
         self._lock = threading.Lock()
+        self._durable = 0  # entries known to be fsync'ed (every entry before this seq is on disk)
+        self._flush_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
         created = not self.path.exists()
         # Logs are public evidence (whitepaper §3.2.3): readable, writable only by the node.
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -201,19 +210,76 @@ class SignedLog:
         backwards cannot make the node's own log fail verification.
         """
         with self._lock:
-            now = max(int(self._clock() * 1000), self._last_time)
-            entry = LogEntry.create(self._next_seq, now, kind, body, self._prev_hash, self._key)
-            line = memoryview(entry.to_json_line())
-            while line:
-                written = os.write(self._fd, line)
-                line = line[written:]
+            entry = self._write_locked(kind, body)
             os.fsync(self._fd)
-            self._next_seq, self._prev_hash, self._last_time = entry.seq + 1, entry.hash, entry.time
+            self._durable = max(self._durable, entry.seq + 1)
             return entry
+
+    def write(self, kind: EntryKind | str, body: Any) -> LogEntry:
+        """Sign and append one entry without waiting for the disk; `await durable()` before acting on it.
+
+        The line is in the file at once (a crash of the process keeps it); an OS crash or power
+        loss keeps it only once a later `durable()` (or `append`) has returned.
+        """
+        with self._lock:
+            return self._write_locked(kind, body)
+
+    def _write_locked(self, kind: EntryKind | str, body: Any) -> LogEntry:
+        if self._fd < 0:
+            raise SignedLogError(f"log {self.path} is closed")
+        now = max(int(self._clock() * 1000), self._last_time)
+        entry = LogEntry.create(self._next_seq, now, kind, body, self._prev_hash, self._key)
+        line = memoryview(entry.to_json_line())
+        while line:
+            written = os.write(self._fd, line)
+            line = line[written:]
+        self._next_seq, self._prev_hash, self._last_time = entry.seq + 1, entry.hash, entry.time
+        return entry
+
+    async def durable(self, entry: LogEntry | None = None) -> None:
+        """Return once `entry` (default: every entry written so far) is fsync'ed (group commit).
+
+        One fsync at a time runs in a worker thread and covers every line written before it
+        started; callers that arrive meanwhile wait for it, then share the next one.
+        """
+        target = self._next_seq if entry is None else entry.seq + 1
+        if self._durable >= target:
+            return
+        loop = asyncio.get_running_loop()
+        flush_lock = self._flush_locks.get(loop)
+        if flush_lock is None:
+            flush_lock = self._flush_locks[loop] = asyncio.Lock()
+        async with flush_lock:
+            if self._durable >= target:
+                return  # the fsync this caller waited behind covered it
+            await asyncio.to_thread(self._fsync_written)
+
+    def _fsync_written(self) -> None:
+        """fsync everything written so far, without holding the writers' lock during the fsync."""
+        with self._lock:
+            if self._fd < 0:
+                raise SignedLogError(f"log {self.path} is closed")
+            covered = self._next_seq
+            fd = os.dup(self._fd)  # close() may run meanwhile; the duplicate keeps the file open
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with self._lock:
+            self._durable = max(self._durable, covered)
+
+    async def append_durable(self, kind: EntryKind | str, body: Any) -> LogEntry:
+        """`write` then `durable`: the entry is on disk when this returns, the loop never blocked."""
+        entry = self.write(kind, body)
+        await self.durable(entry)
+        return entry
 
     def close(self) -> None:
         with self._lock:
             if self._fd >= 0:
+                if self._durable < self._next_seq:
+                    os.fsync(self._fd)  # entries written with `write` and never awaited
+                    self._durable = self._next_seq
                 os.close(self._fd)  # releases the flock
                 self._fd = -1
 

@@ -236,3 +236,47 @@ def test_two_signed_entries_at_one_position_prove_equivocation(tmp_path: Path) -
     stranger = LogEntry.create(2, 0, "decision", {}, honest[1].hash, Ed25519PrivateKey.generate())
     with pytest.raises(LogEntryInvalid):
         verify_equivocation(honest[2], stranger, PUBLIC)
+
+
+def test_group_commit_writes_the_same_format_and_shares_one_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`write` + `durable` (the signing path) produce the same verifiable lines as `append`; one
+    fsync in a worker thread covers every entry written before it, concurrent waiters share it."""
+    import asyncio
+    import os
+    import threading
+
+    from hot.mpc.node import signed_log as module
+
+    path = tmp_path / "node.log"
+    log = SignedLog(path, KEY)
+    fsyncs: list[str] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        fsyncs.append(threading.current_thread().name)
+        real_fsync(fd)
+
+    monkeypatch.setattr(module.os, "fsync", counting_fsync)
+
+    async def scenario() -> None:
+        first = log.append("request", {"i": 0})  # the synchronous, fsync'ed path is unchanged
+        assert fsyncs == ["MainThread"]
+        written = [log.write("protocol", {"i": i}) for i in range(1, 5)]
+        assert path.read_bytes().count(b"\n") == 5  # in the file at once, before any fsync
+        assert len(fsyncs) == 1
+        await asyncio.gather(*(log.durable(entry) for entry in written), log.durable())
+        assert len(fsyncs) == 2 and fsyncs[1] != "MainThread"  # one fsync, off the event loop
+        await log.durable(first)
+        await log.durable(written[-1])
+        assert len(fsyncs) == 2  # already durable: no further fsync
+        entry = await log.append_durable("decision", {"i": 5})
+        assert entry.seq == 5 and len(fsyncs) == 3
+
+    asyncio.run(scenario())
+    log.write("protocol", {"i": 6})
+    log.close()  # a written, never awaited entry is fsync'ed before the file closes
+    assert len(fsyncs) == 4
+    report = verify_log(path, PUBLIC)
+    assert report.ok and report.entries == 7
+    with SignedLog(path, KEY) as reopened:  # restart continues the chain written by both paths
+        assert reopened.head[0] == 7

@@ -84,3 +84,24 @@ def test_signer_sets_are_every_2t_minus_1_subset() -> None:
     assert len(sets) == 6 and all(len(s) == 5 for s in sets)
     assert candidate_sets([1, 2], 2, 8) == []
     assert parse_label(set_label([3, 1, 2])) == (1, 2, 3)
+
+
+def test_replay_set_claim_async_is_the_same_durable_claim(tmp_path: Path) -> None:
+    import asyncio
+
+    replay = ReplaySet(tmp_path / "replay.db")
+
+    async def scenario() -> None:
+        await replay.claim_async("receipt-a", "session-a", 10)
+        with pytest.raises(ReceiptReplayed):
+            await replay.claim_async("receipt-b", "session-a", 10)
+        with pytest.raises(ReceiptReplayed):
+            replay.claim("receipt-a", "session-c", 10)
+
+    asyncio.run(scenario())
+    replay.close()
+    reopened = ReplaySet(tmp_path / "replay.db")
+    with pytest.raises(ReceiptReplayed):
+        reopened.claim("receipt-a", "session-d", 10)
+    reopened.claim("receipt-b", "session-b", 10)  # the refused async claim recorded nothing
+    reopened.close()

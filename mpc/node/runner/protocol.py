@@ -30,7 +30,9 @@ from hot.mpc.node.signed_log import SignedLog
 
 from hot.errors import HotError
 
-BACKOFF_SECONDS = 3.0
+BACKOFF_SECONDS = 3.0  # the longest pause after consecutive presign failures of one signer set
+FIRST_BACKOFF_SECONDS = 0.25  # after a first failure (often transient); doubles per consecutive failure
+PARALLEL_SESSIONS = 4  # presign sessions one set leader runs at once
 
 
 class ProtocolRunner:
@@ -59,6 +61,7 @@ class ProtocolRunner:
         self.keys: dict[str, KeyShare] = {}
         self._voted: set[tuple[int, str]] = set()
         self._backoff: dict[str, float] = {}
+        self._failures: dict[str, int] = {}  # consecutive failed refills per set label
         self._joined = 0
         mesh.on_new_session(PREFIX, self._join_presign)
         mesh.on_new_session(dkg_sessions.PREFIX, self._join_dkg)
@@ -142,29 +145,57 @@ class ProtocolRunner:
                                          "attempt": state.attempt, "public_key": public_key})
 
     async def refill_pools(self) -> int:
-        """As leader of each signer set below the low-water mark, presign up to the high-water mark."""
+        """As leader of each signer set below the low-water mark, presign up to the high-water mark.
+
+        Up to `PARALLEL_SESSIONS` presign sessions per set run at once (each is its own session
+        with its own nonce, so members join and run them independently); a failure stops the
+        set's refill and backs off: after a `peer_timeout` (often transient: a slow or restarting
+        peer) briefly at first, doubling on each consecutive failure up to `BACKOFF_SECONDS`; after
+        any other failure (an invalid message: misbehaviour) `BACKOFF_SECONDS` at once.
+        """
         state, key = self.state, self.key_share("secp256k1")
         if state is None or state.state != "Running" or key is None:
             return 0
-        made = 0
         counts = self.pool.counts(state.epoch)
+        refills = []
         for signers in candidate_sets(sorted(state.participants), state.threshold, self.pool_config.max_sets):
             label = set_label(signers)
             if signers[0] != self.participant_id or counts.get(label, 0) >= self.pool_config.low_water:
                 continue
             if self._backoff.get(label, 0.0) > time.monotonic():
                 continue
-            for _ in range(self.pool_config.high_water - counts.get(label, 0)):
-                session = session_name(state.epoch, signers)
+            refills.append(self._refill_set(state.epoch, key, signers, self.pool_config.high_water - counts.get(label, 0)))
+        return sum(await asyncio.gather(*refills))
+
+    async def _refill_set(self, epoch: int, key: KeyShare, signers: tuple[int, ...], wanted: int) -> int:
+        """Presign `wanted` presignatures for one set, `PARALLEL_SESSIONS` sessions at a time."""
+        label = set_label(signers)
+        remaining, made, failed = wanted, 0, False
+
+        async def worker() -> None:
+            nonlocal remaining, made, failed
+            while remaining > 0 and not failed:
+                remaining -= 1
+                session = session_name(epoch, signers)
                 try:
                     await self.mesh.broadcast(signers, session, 0, b"")
                     share = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
                 except HotError as exc:  # a member is down or misbehaved: replace the set, do not patch it
-                    self._backoff[label] = time.monotonic() + BACKOFF_SECONDS
+                    if not failed:
+                        failed = True
+                        self._failures[label] = self._failures.get(label, 0) + 1
+                        delay = BACKOFF_SECONDS  # an invalid share or proof: a member misbehaved
+                        if exc.code == "peer_timeout":  # a silent member may just be slow or restarting
+                            delay = min(BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self._failures[label] - 1))
+                        self._backoff[label] = time.monotonic() + delay
                     self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
-                    break
-                self.pool.add(state.epoch, [share])
+                    return
+                await asyncio.to_thread(self.pool.add, epoch, [share])  # a durable commit, off the event loop
                 made += 1
+
+        await asyncio.gather(*(worker() for _ in range(min(PARALLEL_SESSIONS, wanted))))
+        if not failed:
+            self._failures.pop(label, None)
         return made
 
     def _dkg_wanted(self, state: ControllerState | None, domain: str, epoch: int, attempt: int, sender: int) -> bool:
@@ -212,7 +243,7 @@ class ProtocolRunner:
         except HotError as exc:
             self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
             return
-        self.pool.add(epoch, [share])
+        await asyncio.to_thread(self.pool.add, epoch, [share])  # a durable commit, off the event loop
         self._joined += 1
 
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:

@@ -18,6 +18,7 @@ hex(hot.mpc.gatekeeper.ecdsa_wire.encode_presignature_public)}`, what the combin
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import time
@@ -168,7 +169,8 @@ class SigningSessions:
         else:
             answer["presignatures"] = self.pool.ids_for(self._epoch(), ids)
         self.sessions[authorized.session_id] = session
-        self._log.append("protocol", {"event": "commit", "session_id": authorized.session_id, "signers": list(ids)})
+        # Written, not awaited: commitments and presignature ids are no share; `share` awaits the log.
+        self._log.write("protocol", {"event": "commit", "session_id": authorized.session_id, "signers": list(ids)})
         return answer
 
     async def share(self, session_id: str, package: Any) -> dict[str, Any]:
@@ -184,7 +186,10 @@ class SigningSessions:
             shares: list[Any] = self._frost_shares(session, package)
         else:
             shares = await self._ecdsa_shares(session, package)
-        self._log.append("protocol", {"event": "share", "session_id": session_id, "signers": list(session.signers)})
+        # One group-committed fsync makes this entry and every earlier one (the session's request,
+        # its `allowed` decision, its commit) durable before the shares leave the node.
+        await self._log.append_durable("protocol", {"event": "share", "session_id": session_id,
+                                                    "signers": list(session.signers)})
         return {"participant_id": self.participant_id, "shares": shares}
 
     def _frost_shares(self, session: OpenSession, package: dict[str, Any]) -> list[str]:
@@ -223,7 +228,8 @@ class SigningSessions:
         presignatures: list[PresignatureShare] = []
         for presignature_id in ids:  # consumed durably before any intent or share leaves the node
             try:
-                presignatures.append(self.pool.take(epoch, session.signers, presignature_id))
+                # The same synchronous=FULL take, in a worker thread so the event loop keeps serving.
+                presignatures.append(await asyncio.to_thread(self.pool.take, epoch, session.signers, presignature_id))
             except KeystoreError as exc:
                 raise NoPresignature(f"presignature {presignature_id}: {exc.code}") from exc
         mine = [sign_intent(p, r, current_epoch=epoch) for p, r in zip(presignatures, requests)]
