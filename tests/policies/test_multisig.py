@@ -9,8 +9,6 @@ from typing import Any
 
 import base58
 import pytest
-from coincurve import PrivateKey
-from coincurve.ecdsa import der_to_cdata, serialize_compact
 from hot.sdk.policies.multisig import (
     MultisigChangeDenied,
     MultisigConfig,
@@ -19,32 +17,11 @@ from hot.sdk.policies.multisig import (
     signatures_from_payload,
 )
 from hot.sdk.testing import reverts
-from nacl.signing import SigningKey
+
+from .contracts.signers import Member, sigs
 
 CONTRACT = Path(__file__).parent / "contracts" / "multisig_wallet.py"
 MSG_HASH = hashlib.sha256(b"psbt sighash input 0").digest()
-
-
-class Member:
-    """A signer of one scheme: its registered SignerKey and a signing function."""
-
-    def __init__(self, label: str, scheme: str, seed: int) -> None:
-        secret = bytes([seed]) * 32
-        self.scheme = scheme
-        if scheme == "ed25519":
-            self._nacl = SigningKey(secret)
-            public = bytes(self._nacl.verify_key)
-        else:
-            self._cc = PrivateKey(secret)
-            public = self._cc.public_key_xonly.format() if scheme == "bip340" else self._cc.public_key.format()
-        self.key = SignerKey(label, scheme, public)
-
-    def sign(self, digest: bytes) -> bytes:
-        if self.scheme == "ed25519":
-            return self._nacl.sign(digest).signature
-        if self.scheme == "bip340":
-            return self._cc.sign_schnorr(digest)
-        return serialize_compact(der_to_cdata(self._cc.sign(digest, hasher=None)))
 
 
 ALICE, BOB, CAROL, DAVE = (
@@ -53,10 +30,6 @@ ALICE, BOB, CAROL, DAVE = (
     Member("carol", "bip340", 3),
     Member("dave", "ed25519", 4),
 )
-
-
-def sigs(digest: bytes, *members: Member) -> dict[str, bytes]:
-    return {m.key.label: m.sign(digest) for m in members}
 
 
 def payload(digest: bytes, *members: Member) -> str:
