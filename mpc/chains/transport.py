@@ -8,14 +8,13 @@ without certificates; production endpoints must be https.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import itertools
 import json
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from hot.mpc.chains.base import (
     DEFAULT_TIMEOUT_S,
     ChainUnavailable,
@@ -24,6 +23,7 @@ from hot.mpc.chains.base import (
     MalformedAnswer,
     PolicyCallFailed,
 )
+from hot.mpc.http11 import AnswerTooLarge, Endpoint, KeepAliveClient
 
 _LOOPBACK_NAMES = {"localhost"}
 MAX_ANSWER_BYTES = 1 << 20  # every answer we read is a few hundred bytes; 1 MiB is generous
@@ -49,31 +49,27 @@ def _is_loopback(host: str) -> bool:
 
 
 class HttpEndpoint:
-    """One endpoint: POSTs JSON with a per-call deadline; owns its connection pool."""
+    """One endpoint: POSTs JSON with a per-call deadline over its own keep-alive connections."""
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.url = check_endpoint_url(url)
         self.timeout = timeout
-        self._client: httpx.AsyncClient | None = None
+        self._target = Endpoint.parse(self.url)
+        # One small HTTP/1.1 client (hot.mpc.http11): every node request reads the Registry and asks
+        # each hot_verify, and httpx's per-request cost was a third of a node's CPU under load.
+        self._http = KeepAliveClient(max_answer_bytes=MAX_ANSWER_BYTES)
         self._ids = itertools.count(1)
-
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            # TCP_NODELAY: a request is written as headers then body; without it Nagle's algorithm
-            # and the peer's delayed ACK add ~40 ms to every call.
-            transport = httpx.AsyncHTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
-            self._client = httpx.AsyncClient(
-                transport=transport, timeout=httpx.Timeout(self.timeout), follow_redirects=False
-            )
-        return self._client
 
     async def post_json(self, path: str, body: Any) -> Any:
         """POST `body` to url+path and return the decoded JSON; transport failures are typed."""
+        payload = json.dumps(body, separators=(",", ":")).encode()
         try:
-            status, raw = await self._post(self.url.rstrip("/") + path, body)
-        except httpx.TimeoutException as exc:
+            status, raw = await self._http.request(self._target, "POST", path, payload, self.timeout)
+        except TimeoutError as exc:
             raise ChainUnavailable(f"{self.url}: no answer within {self.timeout}s") from exc
-        except httpx.HTTPError as exc:
+        except AnswerTooLarge as exc:
+            raise MalformedAnswer(f"{self.url}: answer larger than {MAX_ANSWER_BYTES} bytes") from exc
+        except (OSError, EOFError, asyncio.IncompleteReadError, ValueError) as exc:
             raise ChainUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
         if status >= 500 or status in (404, 405, 429):
             raise ChainUnavailable(f"{self.url}: HTTP {status}")
@@ -81,16 +77,6 @@ class HttpEndpoint:
             return json.loads(raw)
         except ValueError as exc:
             raise MalformedAnswer(f"{self.url}: body is not JSON") from exc
-
-    async def _post(self, url: str, body: Any) -> tuple[int, bytes]:
-        """Status and body, reading at most MAX_ANSWER_BYTES: a hostile endpoint cannot exhaust memory."""
-        async with self._http().stream("POST", url, json=body) as response:
-            received = bytearray()
-            async for chunk in response.aiter_bytes():
-                received += chunk
-                if len(received) > MAX_ANSWER_BYTES:
-                    raise MalformedAnswer(f"{self.url}: answer larger than {MAX_ANSWER_BYTES} bytes")
-            return response.status_code, bytes(received)
 
     async def json_rpc(self, method: str, params: Any) -> Any:
         """A JSON-RPC 2.0 call; an `error` object is `PolicyCallFailed`, a missing `result` malformed."""
@@ -109,9 +95,7 @@ class HttpEndpoint:
         return answer["result"]
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._http.aclose()
 
 
 class EndpointVerifier(ChainVerifier):

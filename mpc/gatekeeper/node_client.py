@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import ssl
-import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+
+from hot.mpc.http11 import Endpoint, KeepAliveClient
 
 from hot.errors import EncodingError, HotError
 
@@ -40,25 +38,19 @@ class NodeFailure(HotError):
 
 
 class NodeClient:
-    """One keep-alive HTTP/1.1 connection pool for all nodes; every call is bounded by `timeout_s`.
+    """Calls to the nodes over one keep-alive connection pool (`hot.mpc.http11`), each bounded by `timeout_s`.
 
-    A small client on asyncio streams rather than httpx: the gatekeeper makes two calls per signer
-    per signature (three to five signers), and httpx's per-request machinery was about 70% of the
-    gatekeeper's CPU under load (profiled with py-spy, `hot bench e2e`). It speaks exactly what the
-    node API needs: JSON bodies, `Content-Length` or chunked answers, keep-alive, http and https.
+    The gatekeeper makes two calls per signer per signature (three to five signers); httpx's
+    per-request machinery was about 70% of the gatekeeper's CPU under load (py-spy, `hot bench e2e`).
     """
 
     def __init__(self, endpoints: Mapping[int, str], timeout_s: float) -> None:
-        self._endpoints = {pid: _Endpoint.parse(url) for pid, url in endpoints.items()}
+        self._endpoints = {pid: Endpoint.parse(url) for pid, url in endpoints.items()}
         self._timeout_s = timeout_s
-        self._idle: dict[int, list[tuple[float, asyncio.StreamReader, asyncio.StreamWriter]]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._http = KeepAliveClient()
 
     async def aclose(self) -> None:
-        for connections in self._idle.values():
-            for _, _, writer in connections:
-                writer.close()
-        self._idle.clear()
+        await self._http.aclose()
 
     async def post(self, participant: int, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self._call(participant, "POST", path, body)
@@ -67,11 +59,9 @@ class NodeClient:
         return await self._call(participant, "GET", path, None)
 
     async def _call(self, participant: int, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        endpoint = self._endpoints[participant]
         payload = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
         try:
-            status, content = await asyncio.wait_for(self._exchange(participant, endpoint, method, path, payload),
-                                                     self._timeout_s)
+            status, content = await self._http.request(self._endpoints[participant], method, path, payload, self._timeout_s)
         except TimeoutError as exc:
             raise NodeFailure(participant, f"timed out on {path}", rest=True) from exc
         except (OSError, EOFError, asyncio.IncompleteReadError, ValueError) as exc:
@@ -85,114 +75,6 @@ class NodeClient:
         if isinstance(answer, dict) and isinstance(answer.get("code"), str) and 400 <= status < 500:
             return _raise_refusal(participant, path, answer)
         raise NodeFailure(participant, f"HTTP {status} without a valid body on {path}", rest=True)
-
-    async def _exchange(self, participant: int, endpoint: _Endpoint, method: str, path: str,
-                        payload: bytes) -> tuple[int, bytes]:
-        request = (f"{method} {endpoint.prefix}{path} HTTP/1.1\r\nHost: {endpoint.host_header}\r\n"
-                   f"Content-Type: application/json\r\nAccept: application/json\r\n"
-                   f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
-        reused = self._take(participant)
-        if reused is not None:
-            try:
-                return await self._round_trip(participant, reused, request)
-            except (OSError, EOFError, asyncio.IncompleteReadError):
-                pass  # the node closed an idle connection: send once more on a fresh one
-        connection = await asyncio.open_connection(endpoint.host, endpoint.port, ssl=endpoint.ssl)
-        return await self._round_trip(participant, connection, request)
-
-    def _take(self, participant: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # connections belong to the loop that opened them
-            self._idle, self._loop = {}, loop
-        idle, now = self._idle.get(participant, []), time.monotonic()
-        while idle:
-            since, reader, writer = idle.pop()
-            if now - since < KEEPALIVE_S and not reader.at_eof():
-                return reader, writer
-            writer.close()
-        return None
-
-    async def _round_trip(self, participant: int, connection: tuple[asyncio.StreamReader, asyncio.StreamWriter],
-                          request: bytes) -> tuple[int, bytes]:
-        reader, writer = connection
-        try:
-            writer.write(request)
-            await writer.drain()
-            status_line = await reader.readline()
-            if not status_line:
-                raise EOFError("connection closed before an answer")
-            parts = status_line.split(None, 2)
-            if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
-                raise ValueError("not an HTTP/1.x answer")
-            status = int(parts[1])
-            length, chunked, close = None, False, parts[0] == b"HTTP/1.0"
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b"\n"):
-                    break
-                if not line:
-                    raise EOFError("connection closed inside the headers")
-                name, _, value = line.partition(b":")
-                name, value = name.strip().lower(), value.strip().lower()
-                if name == b"content-length":
-                    length = int(value)
-                elif name == b"transfer-encoding":
-                    chunked = b"chunked" in value
-                elif name == b"connection":
-                    close = value == b"close"
-            if chunked:
-                content = await _read_chunked(reader)
-            elif length is not None:
-                if length > MAX_ANSWER_BYTES:
-                    raise ValueError("answer too large")
-                content = await reader.readexactly(length)
-            else:
-                content, close = await reader.read(MAX_ANSWER_BYTES), True
-        except BaseException:
-            writer.close()
-            raise
-        if close:
-            writer.close()
-        else:
-            self._idle.setdefault(participant, []).append((time.monotonic(), reader, writer))
-        return status, content
-
-
-KEEPALIVE_S = 4.0  # below uvicorn's 5 s idle timeout, so a reused connection is rarely one the node closed
-MAX_ANSWER_BYTES = 16 * 1024 * 1024
-
-
-async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    out = bytearray()
-    while True:
-        size = int((await reader.readline()).split(b";")[0].strip() or b"x", 16)
-        if size == 0:
-            while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                pass
-            return bytes(out)
-        out += await reader.readexactly(size)
-        await reader.readexactly(2)
-        if len(out) > MAX_ANSWER_BYTES:
-            raise ValueError("answer too large")
-
-
-@dataclass(frozen=True)
-class _Endpoint:
-    host: str
-    port: int
-    prefix: str
-    host_header: str
-    ssl: ssl.SSLContext | None
-
-    @classmethod
-    def parse(cls, url: str) -> _Endpoint:
-        parts = urlsplit(url.rstrip("/"))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"node URL must be http(s)://host[:port][/prefix], got {url!r}")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        return cls(parts.hostname, port, parts.path, f"{host}:{port}",
-                   ssl.create_default_context() if parts.scheme == "https" else None)
 
 
 def _raise_refusal(participant: int, path: str, answer: dict[str, Any]) -> dict[str, Any]:

@@ -98,7 +98,12 @@ class SignRequestBody:
 
 
 class ReplaySet:
-    """Durable set of used receipts and session ids (SQLite, fsync'ed commit before any answer)."""
+    """Durable set of used receipts and session ids (SQLite, fsync'ed commit before any answer).
+
+    Concurrent requests share one transaction and one fsync (`claim_async`, group commit): each
+    claim runs in a savepoint of its own, so a replayed one is refused without undoing the others,
+    and every claim is on disk before its caller hears it succeeded.
+    """
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -106,22 +111,61 @@ class ReplaySet:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("CREATE TABLE IF NOT EXISTS seen (kind TEXT, value TEXT, deadline_ms INTEGER, PRIMARY KEY (kind, value))")
+        self._pending: list[tuple[tuple[str, str, int], asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     def claim(self, receipt_digest: str, session_id: str, deadline_ms: int) -> None:
         """Record both or neither; `ReceiptReplayed` if either was seen."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute("INSERT INTO seen VALUES ('receipt', ?, ?)", (receipt_digest, deadline_ms))
-                self._db.execute("INSERT INTO seen VALUES ('session', ?, ?)", (session_id, deadline_ms))
-                self._db.execute("COMMIT")
-            except sqlite3.IntegrityError:
-                self._db.execute("ROLLBACK")
-                raise ReceiptReplayed("this receipt or session was already used") from None
+        if not self._claim_many([(receipt_digest, session_id, deadline_ms)])[0]:
+            raise ReceiptReplayed("this receipt or session was already used")
 
     async def claim_async(self, receipt_digest: str, session_id: str, deadline_ms: int) -> None:
-        """`claim` in a worker thread: the same fsync'ed commit, without blocking the event loop."""
-        await asyncio.to_thread(self.claim, receipt_digest, session_id, deadline_ms)
+        """`claim` without blocking the event loop: batched with concurrent claims into one fsync'ed commit."""
+        loop = asyncio.get_running_loop()
+        claimed: asyncio.Future[bool] = loop.create_future()
+        self._pending.append(((receipt_digest, session_id, deadline_ms), claimed))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = loop.create_task(self._flush())
+        if not await claimed:
+            raise ReceiptReplayed("this receipt or session was already used")
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                outcomes = await asyncio.to_thread(self._claim_many, [claim for claim, _ in batch])
+            except BaseException as exc:
+                for _, claimed in batch:
+                    if not claimed.done():
+                        claimed.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, claimed), outcome in zip(batch, outcomes, strict=True):
+                if not claimed.done():
+                    claimed.set_result(outcome)
+
+    def _claim_many(self, claims: list[tuple[str, str, int]]) -> list[bool]:
+        """One transaction: per claim True (recorded) or False (its receipt or session was seen)."""
+        outcomes = []
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for receipt_digest, session_id, deadline_ms in claims:
+                    self._db.execute("SAVEPOINT claim")
+                    try:
+                        self._db.execute("INSERT INTO seen VALUES ('receipt', ?, ?)", (receipt_digest, deadline_ms))
+                        self._db.execute("INSERT INTO seen VALUES ('session', ?, ?)", (session_id, deadline_ms))
+                        outcomes.append(True)
+                    except sqlite3.IntegrityError:
+                        self._db.execute("ROLLBACK TO claim")
+                        outcomes.append(False)
+                    self._db.execute("RELEASE claim")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return outcomes
 
     def prune(self, before_ms: int) -> int:
         """Forget entries whose deadline passed (their receipts are refused as expired anyway)."""

@@ -105,3 +105,28 @@ def test_replay_set_claim_async_is_the_same_durable_claim(tmp_path: Path) -> Non
         reopened.claim("receipt-a", "session-d", 10)
     reopened.claim("receipt-b", "session-b", 10)  # the refused async claim recorded nothing
     reopened.close()
+
+
+def test_concurrent_claims_share_one_commit_and_refuse_only_the_replays(tmp_path: Path) -> None:
+    """Group commit: one batch holds fresh claims and replays (of each other and of older ones)."""
+    import asyncio
+
+    replay = ReplaySet(tmp_path / "replay.db")
+    replay.claim("receipt-old", "session-old", 10)
+
+    async def scenario() -> list[BaseException | None]:
+        claims = [("receipt-1", "session-1"), ("receipt-1", "session-2"), ("receipt-old", "session-3"),
+                  ("receipt-4", "session-old"), ("receipt-5", "session-5"), ("receipt-6", "session-5")]
+        return await asyncio.gather(*(replay.claim_async(r, s, 10) for r, s in claims), return_exceptions=True)
+
+    outcomes = asyncio.run(scenario())
+    assert [type(o).__name__ if o else None for o in outcomes] == [
+        None, "ReceiptReplayed", "ReceiptReplayed", "ReceiptReplayed", None, "ReceiptReplayed"]
+    replay.close()
+    reopened = ReplaySet(tmp_path / "replay.db")
+    for receipt, session in [("receipt-1", "x1"), ("y1", "session-1"), ("receipt-5", "x5")]:
+        with pytest.raises(ReceiptReplayed):  # the accepted claims are on disk
+            reopened.claim(receipt, session, 10)
+    reopened.claim("receipt-4", "session-2", 10)  # the refused claims recorded nothing
+    reopened.claim("receipt-6", "session-3", 10)
+    reopened.close()
