@@ -4,7 +4,8 @@ Whitepaper §2.2.3-§2.2.4 and ARCHITECTURE.md: while the Controller is Initiali
 participant runs the DKG for each domain without a public key yet, stores its share sealed in the
 Keystore, and votes the public key (`vote_pk`); while Running it loads the current epoch's shares
 (a restart keeps its keys) and keeps an ECDSA presignature pool per signer set of 2t-1 nodes above
-a low-water mark, refilled in the background by the set's leader (its smallest id); while
+a low-water mark, refilled in the background by the set's leader (its smallest id) in batches
+(one presign session makes up to `PRESIGN_BATCH`, stored by every member in one commit); while
 Resharing every old member deals and every new member receives (`reshare.py`), then votes
 `vote_reshared`; when the Controller moves to the new epoch, older presignatures are erased. Every step that fails is logged and retried on the
 next tick; nothing here runs protocol math itself.
@@ -24,15 +25,24 @@ from hot.mpc.node.runner import dkg as dkg_sessions
 from hot.mpc.node.runner.dkg import run_dkg
 from hot.mpc.node.runner.keys import load_attempt, load_key_share, save_key_share
 from hot.mpc.node.runner.mesh import PeerMesh
-from hot.mpc.node.runner.presign import PREFIX, parse_session, run_presign, session_name
+from hot.mpc.node.runner.presign import (
+    PREFIX,
+    check_batch_size,
+    parse_session,
+    run_presign,
+    session_name,
+)
 from hot.mpc.node.runner.reshare import run_reshare
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import HotError
+from hot.errors import HotError, ProtocolError
 
 BACKOFF_SECONDS = 3.0  # the longest pause after consecutive presign failures of one signer set
 FIRST_BACKOFF_SECONDS = 0.25  # after a first failure (often transient); doubles per consecutive failure
-PARALLEL_SESSIONS = 4  # presign sessions one set leader runs at once
+PARALLEL_SESSIONS = 2  # presign sessions one set leader runs at once
+# Presignatures one session makes (at most presign.MAX_PRESIGN_BATCH): per-frame and per-commit
+# overhead, not the crypto, dominated one-presignature sessions.
+PRESIGN_BATCH = 8
 
 
 class ProtocolRunner:
@@ -147,8 +157,9 @@ class ProtocolRunner:
     async def refill_pools(self) -> int:
         """As leader of each signer set below the low-water mark, presign up to the high-water mark.
 
-        Up to `PARALLEL_SESSIONS` presign sessions per set run at once (each is its own session
-        with its own nonce, so members join and run them independently); a failure stops the
+        Each session makes a batch of up to `PRESIGN_BATCH` presignatures (never more than the set
+        still wants); up to `PARALLEL_SESSIONS` sessions per set run at once (each is its own
+        session with its own nonce, so members join and run them independently); a failure stops the
         set's refill and backs off: after a `peer_timeout` (often transient: a slow or restarting
         peer) briefly at first, doubling on each consecutive failure up to `BACKOFF_SECONDS`; after
         any other failure (an invalid message: misbehaviour) `BACKOFF_SECONDS` at once.
@@ -168,35 +179,41 @@ class ProtocolRunner:
         return sum(await asyncio.gather(*refills))
 
     async def _refill_set(self, epoch: int, key: KeyShare, signers: tuple[int, ...], wanted: int) -> int:
-        """Presign `wanted` presignatures for one set, `PARALLEL_SESSIONS` sessions at a time."""
+        """Presign `wanted` presignatures for one set in batches, `PARALLEL_SESSIONS` sessions at a time."""
         label = set_label(signers)
         remaining, made, failed = wanted, 0, False
 
         async def worker() -> None:
             nonlocal remaining, made, failed
             while remaining > 0 and not failed:
-                remaining -= 1
-                session = session_name(epoch, signers)
+                count = min(PRESIGN_BATCH, remaining)
+                remaining -= count
+                session = session_name(epoch, signers, count)
                 try:
                     await self.mesh.broadcast(signers, session, 0, b"")
-                    share = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
+                    shares = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
                 except HotError as exc:  # a member is down or misbehaved: replace the set, do not patch it
                     if not failed:
                         failed = True
-                        self._failures[label] = self._failures.get(label, 0) + 1
-                        delay = BACKOFF_SECONDS  # an invalid share or proof: a member misbehaved
-                        if exc.code == "peer_timeout":  # a silent member may just be slow or restarting
-                            delay = min(BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self._failures[label] - 1))
-                        self._backoff[label] = time.monotonic() + delay
+                        self._back_off(label, exc)
                     self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
                     return
-                await asyncio.to_thread(self.pool.add, epoch, [share])  # a durable commit, off the event loop
-                made += 1
+                await asyncio.to_thread(self.pool.add, epoch, shares)  # the whole batch: one durable commit, off the event loop
+                made += len(shares)
 
-        await asyncio.gather(*(worker() for _ in range(min(PARALLEL_SESSIONS, wanted))))
+        sessions = -(-wanted // PRESIGN_BATCH)
+        await asyncio.gather(*(worker() for _ in range(min(PARALLEL_SESSIONS, sessions))))
         if not failed:
             self._failures.pop(label, None)
         return made
+
+    def _back_off(self, label: str, exc: HotError) -> None:
+        """Leave a failed set alone for a while: briefly after a first `peer_timeout`, longer after more."""
+        self._failures[label] = self._failures.get(label, 0) + 1
+        delay = BACKOFF_SECONDS  # an invalid share or proof: a member misbehaved
+        if exc.code == "peer_timeout":  # a silent member may just be slow or restarting
+            delay = min(BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self._failures[label] - 1))
+        self._backoff[label] = time.monotonic() + delay
 
     def _dkg_wanted(self, state: ControllerState | None, domain: str, epoch: int, attempt: int, sender: int) -> bool:
         """A DKG run is legitimate: the Controller's open key event, its leader, this node a participant."""
@@ -228,23 +245,36 @@ class ProtocolRunner:
         save_key_share(self.store, self.participant_id, domain, share, attempt=attempt)
         self.keys[domain] = share
 
-    async def _join_presign(self, session: str, sender: int, payload: bytes) -> None:
-        """A set leader opened a presign session: join it if it is legitimate."""
+    def _presign_refusal(self, epoch: int, signers: tuple[int, ...], count: int, sender: int) -> str | None:
+        """Why this node will not join a presign session, or None if it is legitimate."""
         try:
-            epoch, signers = parse_session(session)
+            check_batch_size(count, "presign session")
+        except ProtocolError as exc:  # the leader must not make this node do unbounded work
+            return str(exc)
+        if self.key_share("secp256k1") is None or epoch != self.epoch():
+            return f"no secp256k1 share for epoch {epoch} (this node is at epoch {self.epoch()})"
+        if self.participant_id not in signers or sender != min(signers):
+            return f"participant {sender} does not lead a set {list(signers)} with this node in it"
+        return None
+
+    async def _join_presign(self, session: str, sender: int, payload: bytes) -> None:
+        """A set leader opened a presign session: join it if it is legitimate and its batch is bounded."""
+        try:
+            epoch, signers, count = parse_session(session)
         except ValueError:
             return
         key = self.key_share("secp256k1")
-        if key is None or epoch != self.epoch() or self.participant_id not in signers or sender != min(signers):
-            self.log.append("error", {"event": "presign_refused", "session": session, "sender": sender})
+        refusal = self._presign_refusal(epoch, signers, count, sender)
+        if key is None or refusal is not None:
+            self.log.append("error", {"event": "presign_refused", "session": session, "sender": sender, "reason": refusal})
             return
         try:
-            share = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
+            shares = await run_presign(self.mesh, key, session, signers, timeout=self.round_timeout)
         except HotError as exc:
             self.log.append("error", {"event": "presign_failed", "signers": list(signers), "code": exc.code, "reason": str(exc)})
             return
-        await asyncio.to_thread(self.pool.add, epoch, [share])  # a durable commit, off the event loop
-        self._joined += 1
+        await asyncio.to_thread(self.pool.add, epoch, shares)  # the whole batch: one durable commit, off the event loop
+        self._joined += len(shares)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
         """Tick and refill until `stop`; each failure is logged and retried on the next poll."""

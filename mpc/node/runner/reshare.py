@@ -27,7 +27,8 @@ from hot.mpc.crypto.reshare import (
 )
 from hot.mpc.crypto.suites import get_suite
 from hot.mpc.node.runner.mesh import PeerMesh
-from hot.mpc.node.runner.signing import PeerTimeout, _pack, _unpack
+from hot.mpc.node.runner.packing import pack, unpack
+from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
 from hot.errors import HotError, ProtocolError
@@ -78,7 +79,7 @@ async def run_reshare(
             params = ReshareParameters(old_share.public(), tuple(dealers), tuple(sorted(new_participants)), new_threshold, session.encode())
             commitment, dealt = reshare_deal(old_share, params, os.urandom)
             package = old_share.to_packages()[1].to_bytes(suite)
-            await mesh.broadcast(receivers, session, 1, _pack([package, commitment.to_bytes(suite)]))
+            await mesh.broadcast(receivers, session, 1, pack([package, commitment.to_bytes(suite)]))
             await mesh.send_each({j: s.to_bytes(suite) for j, s in dealt.items()}, session, 2)
             commitments[me], packages[me] = commitment, package
             if me in dealt:
@@ -94,7 +95,7 @@ async def run_reshare(
             raise PeerTimeout(missing, f"reshare: no dealing from old member(s) {missing}")
         for i in others:
             try:
-                package, raw_commitment = _unpack(round1[i])
+                package, raw_commitment = unpack(round1[i])
                 packages[i] = package
                 commitments[i] = ReshareCommitment.from_bytes(suite, raw_commitment)
                 shares[i] = ReshareShare.from_bytes(suite, round2[i])

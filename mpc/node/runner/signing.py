@@ -47,6 +47,7 @@ from hot.mpc.node.authorizer import (
 )
 from hot.mpc.node.keystore import KeystoreError
 from hot.mpc.node.presign_pool import PresignaturePool
+from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.signed_log import SignedLog
 
 from hot.errors import CulpritError, HotError, ProtocolError
@@ -87,19 +88,6 @@ class OpenSession:
     authorized: Authorized
     signers: tuple[int, ...]
     nonces: list[SigningNonces] = field(default_factory=list, repr=False)
-
-
-def _pack(parts: list[bytes]) -> bytes:
-    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
-
-
-def _unpack(data: bytes) -> list[bytes]:
-    out, pos = [], 0
-    while pos < len(data):
-        length = int.from_bytes(data[pos : pos + 4], "big")
-        out.append(data[pos + 4 : pos + 4 + length])
-        pos += 4 + length
-    return out
 
 
 class SigningSessions:
@@ -237,7 +225,7 @@ class SigningSessions:
         # Each signer has its own session id with the gatekeeper; what they share is the package.
         exchange_id = "sign/" + hashlib.sha256(canonical_json(package)).hexdigest()
         received = await self._exchange.exchange(exchange_id, session.signers,
-                                                 _pack([i.to_bytes(suite) for i in mine]), self._timeout)
+                                                 pack([i.to_bytes(suite) for i in mine]), self._timeout)
         missing = [j for j in session.signers if j != self.participant_id and j not in received]
         if missing:
             raise PeerTimeout(missing)
@@ -246,7 +234,7 @@ class SigningSessions:
             intents = {self.participant_id: mine[m]}
             for j, payload in received.items():
                 try:
-                    intents[j] = SignIntent.from_bytes(suite, _unpack(payload)[m])
+                    intents[j] = SignIntent.from_bytes(suite, unpack(payload)[m])
                 except (HotError, IndexError, ValueError) as exc:
                     raise CulpritError(j, f"participant {j} sent a malformed sign intent") from exc
             share = sign_share(presignature, sign_request, intents, current_epoch=epoch)
