@@ -126,7 +126,8 @@ def _start_gatekeeper(launcher: Launcher, nodes: list[NodeSetup], threshold: int
     key = load_or_create_signing_key(paths)
     config = write_gatekeeper_config(paths, nodes, threshold, epoch, key, record.api_key)
     port = pick_port(int(record.options.get("gatekeeper_port", 0)))
-    proc = launcher.spawn("gatekeeper", [*gatekeeper_command(), "run", "--config", str(config), "--port", str(port)])
+    proc = launcher.spawn("gatekeeper", [*gatekeeper_command(), "run", "--config", str(config), "--port", str(port),
+                                          "--no-access-log"])
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:

@@ -123,8 +123,9 @@ def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: d
         "registry": {"rpc_url": urls["near_rpc"], "account_id": contracts["registry"]},
         "chain_endpoints": chain_endpoints(urls, evm_chain_id),
         # A pool deep enough for bursts (a Bitcoin spend signs every input at once; the demo and the
-        # e2e benchmark sign back to back): refilled in the background below the low-water mark.
-        "presign": {"low_water": 8, "high_water": 24, "max_sets": 4},
+        # e2e benchmark sign back to back): refilled in the background, in batches, below the
+        # low-water mark; sustained ECDSA signing drains it as fast as the leaders presign.
+        "presign": {"low_water": 32, "high_water": 64, "max_sets": 4},
         "round_timeout_seconds": 10.0,
     }
     node.config_file.write_text(json.dumps(config, indent=2))

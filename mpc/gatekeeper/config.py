@@ -75,6 +75,10 @@ class GatekeeperConfig(_Frozen):
     rest_s: float = Field(default=30.0, ge=0)
     receipt_ttl_s: float = Field(default=30.0, gt=0)
     max_attempts: int = Field(default=4, ge=1)
+    # An ECDSA request that finds no signer set with enough presignatures waits this long for the
+    # nodes to make more (they refill in the background) before answering 503: a burst deeper than
+    # the pools queues instead of failing, and clients do not spin on retries.
+    presignature_wait_s: float = Field(default=2.0, ge=0)
     max_batch: int = Field(default=64, ge=1)
     max_message_bytes: int = Field(default=65536, ge=32)
     max_payload_bytes: int = Field(default=65536, ge=0)

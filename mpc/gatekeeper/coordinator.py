@@ -12,6 +12,7 @@ When every contacted node refuses with the same user-facing code (`authorization
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -36,6 +37,7 @@ from nacl.signing import SigningKey
 from hot.errors import AuthorizationDenied
 
 log = logging.getLogger("hot.gatekeeper")
+POOL_WAIT_POLL_S = 0.02  # how often a request waiting for presignatures looks at the (shared, rate-limited) pool view
 
 
 class ReceiptIssuer:
@@ -101,9 +103,18 @@ class SessionCoordinator:
         counts, failures, cached = await self.pools.counts(self.client, healthy)
         if cached and self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages)) is None:
             counts, failures, _ = await self.pools.counts(self.client, healthy, fresh=True)  # the reused view ran dry
-        self._judge(failures, (), excluded)
-        healthy = tuple(p for p in healthy if p not in excluded)
-        return self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages))
+        deadline = time.monotonic() + self.config.presignature_wait_s
+        while True:
+            self._judge(failures, (), excluded)
+            healthy = tuple(p for p in healthy if p not in excluded)
+            signers = self.selection.ecdsa_signers(healthy, counts, needed=len(job.messages))
+            if signers is not None or len(healthy) < self.selection.ecdsa_set_size or time.monotonic() >= deadline:
+                return signers
+            # Enough live nodes, but their pools are drained: the set leaders are presigning in the
+            # background. Look again shortly; PoolView reads /health at most every 50 ms however
+            # many requests wait, so waiting costs the nodes nothing per request.
+            await asyncio.sleep(POOL_WAIT_POLL_S)
+            counts, failures, _ = await self.pools.counts(self.client, healthy, fresh=True)
 
     async def _attempt(self, job: SigningJob, signers: tuple[int, ...]) -> list[SignedMessage]:
         receipt = self.receipts.issue(job.request_hash)

@@ -12,6 +12,7 @@ the public commitments, names a bad sender, normalizes low-s and verifies under 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import threading
@@ -89,21 +90,33 @@ class PoolView:
                  min_refresh_s: float = POOL_VIEW_MIN_REFRESH_S) -> None:
         self.ttl_s, self.min_refresh_s, self._clock = ttl_s, min_refresh_s, clock
         self._view: tuple[float, tuple[int, ...], dict[tuple[int, ...], int]] | None = None  # (expiry, healthy, counts)
+        self._reading: dict[tuple[int, ...], asyncio.Future[tuple[dict[tuple[int, ...], int], list[NodeFailure]]]] = {}
         self._lock = threading.Lock()
 
     async def counts(self, client: NodeClient, healthy: tuple[int, ...], *, fresh: bool = False
                      ) -> tuple[dict[tuple[int, ...], int], list[NodeFailure], bool]:
-        """(counts, failures, from_cache). `fresh` re-reads unless the view is under `min_refresh_s` old."""
+        """(counts, failures, from_cache). `fresh` re-reads unless the view is under `min_refresh_s` old.
+
+        Single flight: requests that need a read while one is under way share its answer, so a
+        crowd of requests waiting for presignatures costs the nodes one /health sweep at a time.
+        """
         with self._lock:
             view, now = self._view, self._clock()
             if view is not None and view[1] == healthy:
                 age = now - (view[0] - self.ttl_s)
                 if (not fresh and view[0] > now) or age < self.min_refresh_s:
                     return dict(view[2]), [], True
+            reading = self._reading.get(healthy)
+            if reading is None or reading.done() or reading.get_loop() is not asyncio.get_running_loop():
+                reading = self._reading[healthy] = asyncio.ensure_future(self._read(client, healthy))
+        counts, failures = await asyncio.shield(reading)
+        return dict(counts), list(failures), False
+
+    async def _read(self, client: NodeClient, healthy: tuple[int, ...]) -> tuple[dict[tuple[int, ...], int], list[NodeFailure]]:
         counts, failures = await presigned_sets(client, healthy)
         with self._lock:
             self._view = (self._clock() + self.ttl_s, healthy, dict(counts)) if not failures else None
-        return counts, failures, False
+        return counts, failures
 
     def spend(self, signers: tuple[int, ...], count: int) -> None:
         with self._lock:

@@ -70,6 +70,11 @@ class SignerSelection:
         with self._lock:
             return tuple(sorted(self._rng.sample(list(healthy), self.threshold)))
 
+    @property
+    def ecdsa_set_size(self) -> int:
+        """2t-1: the exact size of an ECDSA signer set (presign and sign use the same parties)."""
+        return 2 * self.threshold - 1
+
     def ecdsa_signers(
         self, healthy: Sequence[int], presigned_sets: dict[tuple[int, ...], int], needed: int
     ) -> tuple[int, ...] | None:
@@ -78,7 +83,7 @@ class SignerSelection:
         `presigned_sets` maps a sorted signer set to how many presignatures all its members hold
         (the minimum over the members' /health reports). Ties break at random.
         """
-        size = 2 * self.threshold - 1
+        size = self.ecdsa_set_size
         live = set(healthy)
         candidates = [
             (count, signers)

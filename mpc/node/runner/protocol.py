@@ -277,14 +277,20 @@ class ProtocolRunner:
         self._joined += len(shares)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
-        """Tick and refill until `stop`; each failure is logged and retried on the next poll."""
+        """Tick and refill until `stop`; each failure is logged and retried on the next poll.
+
+        After a refill that made presignatures the next tick comes at once: under load the pools
+        drain while a batch is made, and a poll's pause would leave them empty. Ticks and refills
+        stay in one loop, so a new epoch's erasure never races a batch of the old one.
+        """
         while not stop.is_set():
+            made = 0
             try:
                 await self.tick()
-                await self.refill_pools()
+                made = await self.refill_pools()
             except HotError as exc:
                 self.log.append("error", {"event": "runner_step_failed", "code": exc.code, "reason": str(exc)})
             try:
-                await asyncio.wait_for(stop.wait(), poll_seconds)
+                await asyncio.wait_for(stop.wait(), 0 if made else poll_seconds)
             except TimeoutError:
                 pass
