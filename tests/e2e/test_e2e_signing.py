@@ -35,7 +35,7 @@ from schemathesis.checks import not_a_server_error
 
 pytestmark = pytest.mark.integration
 DOMAINS = ("ed25519", "secp256k1")
-BATCH = 2  # the localnet's nodes keep 2 presignatures per signer set, so an ECDSA batch holds at most 2
+BATCH = 2  # messages per batch request: two presignatures of one signer set for ECDSA
 
 
 def expected_public_key(handle: LocalnetHandle, domain: str, key_id: str) -> bytes:

@@ -103,7 +103,7 @@ class HarnessNode:
         self.hang_s = 0.0
         self.release = threading.Event()  # ends a hang early (teardown)
         self.server: ServerThread | None = None
-        self.commits = self.shares = 0
+        self.commits = self.shares = self.health_reads = 0
 
     # -- the node API -------------------------------------------------------------------------
     def commit(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +157,8 @@ class HarnessNode:
         return {"participant_id": self.participant, "shares": shares}
 
     def health(self) -> dict[str, Any]:
+        with self.lock:
+            self.health_reads += 1
         pools: dict[str, int] = {}
         for p in list(self.presignatures.values()):
             key = ",".join(str(j) for j in p.public.participants)

@@ -9,10 +9,19 @@ verify under the derived key.
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from gatekeeper_testkit import CHECKS, Gatekeeper, derived_key, start_gatekeeper
+from gatekeeper_testkit import (
+    CHECKS,
+    Gatekeeper,
+    check_secp256k1,
+    derived_key,
+    start_gatekeeper,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -71,3 +80,56 @@ def test_too_few_live_nodes_is_503_and_quota_is_refunded(network, nodes, tmp_pat
             response = gatekeeper.sign({"key_id": "w", "domain": "ed25519", "message": "aa"}, api_key=bob)
             assert response.status_code == 503 and response.json()["code"] == "nodes_unavailable"
         assert set(gatekeeper.rested()) == {"2", "3", "4"}
+
+
+def test_an_ecdsa_request_against_drained_pools_waits_for_the_refill(network, nodes, tmp_path) -> None:
+    """Pools empty but nodes healthy: the request waits (presignature_wait_s) and signs once a batch lands."""
+    running, urls = nodes
+    stash = {p: dict(pool) for p, pool in network.presignatures.items()}
+    for pool in network.presignatures.values():
+        pool.clear()
+    message_hash = hashlib.sha256(b"after the refill").digest()
+    try:
+        with start_gatekeeper(network, urls, tmp_path / "gk.db", presignature_wait_s=60) as server, \
+                httpx.Client(trust_env=False, timeout=90) as http, ThreadPoolExecutor(1) as pool:
+            gatekeeper = Gatekeeper(server.url, http)
+            pending = pool.submit(gatekeeper.sign, {"key_id": "w", "domain": "secp256k1", "message": message_hash.hex()})
+            reads = lambda: sum(n.health_reads for n in running.values())
+            wait_until(lambda: reads() >= 2 * len(running), 30, "the gatekeeper looking at the empty pools twice")
+            assert not pending.done()  # waiting, not answered 503
+            for p, pool_of_p in stash.items():  # the set leaders' background batch lands
+                network.presignatures[p].update(pool_of_p)
+            response = pending.result(timeout=60)
+        assert response.status_code == 200, response.text
+        check_secp256k1(response.json(), message_hash, derived_key(network, "secp256k1", "w"))
+    finally:
+        for p, pool_of_p in stash.items():
+            network.presignatures[p].update(pool_of_p)
+
+
+def test_drained_pools_answer_503_after_the_wait_and_refund(network, nodes, tmp_path) -> None:
+    running, urls = nodes
+    stash = {p: dict(pool) for p, pool in network.presignatures.items()}
+    for pool in network.presignatures.values():
+        pool.clear()
+    try:
+        with start_gatekeeper(network, urls, tmp_path / "gk.db", presignature_wait_s=0.3) as server, \
+                httpx.Client(trust_env=False, timeout=30) as http:
+            gatekeeper = Gatekeeper(server.url, http)
+            for _ in range(3):  # bob's quota is 2: a 503 does not spend it
+                response = gatekeeper.sign({"key_id": "w", "domain": "secp256k1", "message": "11" * 32}, api_key="test-api-key-bob")
+                assert response.status_code == 503 and response.json()["code"] == "nodes_unavailable"
+            assert gatekeeper.rested() == {}  # empty pools are nobody's fault
+            assert sum(n.commits for n in running.values()) == 0
+    finally:
+        for p, pool_of_p in stash.items():
+            network.presignatures[p].update(pool_of_p)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll a readiness condition under a deadline (no fixed sleep stands in for synchronisation)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
