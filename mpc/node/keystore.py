@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (participant, domain, epoch, kind, record_id)
 );
 CREATE INDEX IF NOT EXISTS records_by_slot ON records (domain, epoch, kind);
+-- Live records by owner and slot: used presignatures stay as markers (never reused), so a scan of
+-- a slot grows with every signature; the pool's per-request lookups read this index only.
+CREATE INDEX IF NOT EXISTS live_records ON records (participant, domain, epoch, kind, used, record_id);
 """
 
 
@@ -332,6 +335,34 @@ class Keystore:
                 (domain, epoch, kind.value),
             ).fetchall()
         return [RecordId(participant, domain, epoch, kind, record_id) for participant, record_id in rows]
+
+    def live_record_ids(self, participant: str, domain: str, epoch: int, kind: RecordKind | str, *,
+                        prefix: str = "", limit: int = -1) -> builtins.list[str]:
+        """`record_id`s of one owner's live records in a slot that start with `prefix`, sorted, at most `limit`.
+
+        One index range scan (`live_records`); `list` builds a `RecordId` per row, which costs a
+        signing request too much once a pool is deep.
+        """
+        kind = RecordKind(kind)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT record_id FROM records WHERE participant = ? AND domain = ? AND epoch = ? AND kind = ? "
+                "AND used = 0 AND record_id >= ? AND substr(record_id, 1, ?) = ? ORDER BY record_id LIMIT ?",
+                (participant, domain, epoch, kind.value, prefix, len(prefix), prefix, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def live_counts_by_label(self, participant: str, domain: str, epoch: int, kind: RecordKind | str,
+                             separator: str = "/") -> dict[str, int]:
+        """How many live records of one owner's slot share each `record_id` label (the part before `separator`)."""
+        kind = RecordKind(kind)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT substr(record_id, 1, instr(record_id, ?) - 1) AS label, count(*) FROM records "
+                "WHERE participant = ? AND domain = ? AND epoch = ? AND kind = ? AND used = 0 GROUP BY label",
+                (separator, participant, domain, epoch, kind.value),
+            ).fetchall()
+        return {label: count for label, count in rows}
 
     def erase_epoch_presignatures(self, domain: str, before_epoch: int) -> int:
         """Erase every presignature of `domain` made before `before_epoch`; returns how many.

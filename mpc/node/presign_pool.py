@@ -11,7 +11,6 @@ used before the secret is returned). Every reshare or refresh erases older epoch
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from hot.mpc.crypto.ecdsa.presignature import PresignatureShare
@@ -59,15 +58,13 @@ class PresignaturePool:
 
     def counts(self, epoch: int) -> dict[str, int]:
         """Unused presignatures per set label."""
-        labels = Counter(r.record_id.split("/", 1)[0] for r in self.store.list(DOMAIN, epoch, RecordKind.PRESIGNATURE))
-        return dict(labels)
+        return self.store.live_counts_by_label(self.owner, DOMAIN, epoch, RecordKind.PRESIGNATURE)
 
     def ids_for(self, epoch: int, signers: Iterable[int], limit: int = 64) -> list[str]:
-        """Unused presignature ids held for exactly this signer set."""
-        label = set_label(signers)
-        ids = [r.record_id.split("/", 1)[1] for r in self.store.list(DOMAIN, epoch, RecordKind.PRESIGNATURE)
-               if r.record_id.split("/", 1)[0] == label]
-        return sorted(ids)[:limit]
+        """Unused presignature ids held for exactly this signer set (the `limit` smallest)."""
+        prefix = set_label(signers) + "/"
+        records = self.store.live_record_ids(self.owner, DOMAIN, epoch, RecordKind.PRESIGNATURE, prefix=prefix, limit=limit)
+        return [r[len(prefix):] for r in records]
 
     def take(self, epoch: int, signers: Iterable[int], presignature_id: str) -> PresignatureShare:
         """Durably consume one presignature (RecordNotFound / PresignatureAlreadyUsed otherwise)."""

@@ -264,3 +264,18 @@ def test_associated_data_is_unambiguous() -> None:
     left = RecordId("ab", "c", 1, RecordKind.KEY_SHARE, "r").associated_data()
     right = RecordId("a", "bc", 1, RecordKind.KEY_SHARE, "r").associated_data()
     assert left != right
+
+
+def test_live_record_lookups_skip_used_other_owners_and_near_prefixes(store: Keystore) -> None:
+    """What a pool asks per signing request: ids of one set (prefix), counts per set, live only."""
+    ids = ["1,2,3/aa", "1,2,3/bb", "1,2,3/cc", "1,2,3,4/dd", "1,2/ee"]
+    store.put_many((presig(i), b"p") for i in ids)
+    store.put_many([(RecordId("node-b", "secp256k1", 1, RecordKind.PRESIGNATURE, "1,2,3/zz"), b"p"),
+                    (presig("1,2,3/ff", epoch=2), b"p")])
+    store.take_presignature(presig("1,2,3/bb"))
+    live = store.live_record_ids("node-a", "secp256k1", 1, RecordKind.PRESIGNATURE, prefix="1,2,3/")
+    assert live == ["1,2,3/aa", "1,2,3/cc"]  # not the used one, not 1,2,3,4's, not node-b's or epoch 2's
+    assert store.live_record_ids("node-a", "secp256k1", 1, "presignature", prefix="1,2,3/", limit=1) == ["1,2,3/aa"]
+    assert store.live_record_ids("node-a", "secp256k1", 1, "presignature") == ["1,2,3,4/dd", "1,2,3/aa", "1,2,3/cc", "1,2/ee"]
+    assert store.live_counts_by_label("node-a", "secp256k1", 1, "presignature") == {"1,2,3": 2, "1,2,3,4": 1, "1,2": 1}
+    assert store.live_counts_by_label("node-a", "secp256k1", 3, "presignature") == {}
