@@ -41,7 +41,7 @@ def emit(rows: list[dict[str, Any]], *, title: str, json_output: bool) -> None:
     table = Table(title=title)
     columns = list(rows[0].keys()) if rows else []
     for column in columns:
-        table.add_column(column, justify="right" if _is_number(rows[0][column]) else "left")
+        table.add_column(column, justify="right" if any(_is_number(r[column]) for r in rows) else "left")
     for row in rows:
         table.add_row(*(_fmt(row[c]) for c in columns))
     Console().print(table)
@@ -52,6 +52,8 @@ def _is_number(value: object) -> bool:
 
 
 def _fmt(value: object) -> str:
+    if value is None:  # a figure that does not apply to the row
+        return "-"
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)

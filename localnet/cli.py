@@ -62,6 +62,9 @@ def up(
                                        "a later `up` keeps its port. 0: any free port."),
     network: bool = typer.Option(True, "--network/--no-network", help="Also run the MPC nodes and the gatekeeper "
                                                                       "(--no-network: chain, contracts, endpoints)."),
+    presign_low: int = typer.Option(32, "--presign-low", min=0,
+                                    help="Each node refills a signer set's ECDSA presignatures below this many."),
+    presign_high: int = typer.Option(64, "--presign-high", min=1, help="... up to this many."),
     json_output: bool = typer.Option(False, "--json", help="Print the status document as JSON."),
 ) -> None:
     """Start the localnet in the background, wait until every component is ready, print its status."""
@@ -70,7 +73,8 @@ def up(
 
     try:
         status = cluster_up(data_dir, ClusterOptions(nodes=nodes, threshold=threshold, start_timeout=timeout,
-                                                        network=network, near_port=near_port))
+                                                        network=network, near_port=near_port,
+                                                        presign_low_water=presign_low, presign_high_water=presign_high))
     except ClusterError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from exc

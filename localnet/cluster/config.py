@@ -73,6 +73,10 @@ class ClusterOptions:
     start_timeout: float = 60.0
     network: bool = True  # False: chain, contracts and endpoints only (no nodes, no gatekeeper)
     near_port: int = 0  # NEAR RPC port for a fresh data dir if free (the CLI asks for 3030); 0: any
+    # Each node's ECDSA presignature pool per signer set: refilled in batches below the low-water
+    # mark up to the high-water mark (a benchmark of warm pools asks for one deeper than its run).
+    presign_low_water: int = 32
+    presign_high_water: int = 64
 
     def check(self) -> None:
         if not 2 <= self.threshold <= self.nodes:
@@ -80,6 +84,9 @@ class ClusterOptions:
         if self.nodes < 2 * self.threshold - 1:
             raise ClusterError(f"secp256k1 presigning needs nodes >= 2*threshold-1: {self.nodes} < "
                                f"{2 * self.threshold - 1}")
+        if not 0 <= self.presign_low_water <= self.presign_high_water or self.presign_high_water < 1:
+            raise ClusterError(f"presignature pool marks must satisfy 0 <= low <= high, high >= 1: "
+                               f"{self.presign_low_water}..{self.presign_high_water}")
 
 
 @dataclass

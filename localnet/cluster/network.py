@@ -155,7 +155,8 @@ def start_network(launcher: Launcher, options: ClusterOptions) -> None:
         evm_chain_id = _evm_chain_id(record.urls.get("evm_rpc"))
         for node in nodes:
             ensure_registered(deployer, node, controller)
-            write_node_config(node, record.urls, record.contracts, evm_chain_id)
+            write_node_config(node, record.urls, record.contracts, evm_chain_id,
+                              (options.presign_low_water, options.presign_high_water))
         record.nodes = [{"participant_id": n.participant_id, "account_id": n.account_id, "url": n.http_url,
                          "data_dir": str(n.data_dir)} for n in nodes]
         # Approved before the nodes start, so every node accepts its receipts from the first request.

@@ -113,7 +113,7 @@ def chain_endpoints(urls: dict[str, str | None], evm_chain_id: int) -> dict[str,
 
 
 def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: dict[str, str],
-                      evm_chain_id: int) -> Path:
+                      evm_chain_id: int, presign_pool: tuple[int, int] = (32, 64)) -> Path:
     """The `hot node run --config` file (mpc/node/config.py `NodeConfig`): the node reads the Controller itself."""
     config = {
         "participant_id": node.participant_id, "data_dir": str(node.data_dir),
@@ -122,10 +122,9 @@ def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: d
                        "near_account_id": node.account_id, "near_key_file": str(node.key_file), "poll_seconds": 0.25},
         "registry": {"rpc_url": urls["near_rpc"], "account_id": contracts["registry"]},
         "chain_endpoints": chain_endpoints(urls, evm_chain_id),
-        # A pool deep enough for bursts (a Bitcoin spend signs every input at once; the demo and the
-        # e2e benchmark sign back to back): refilled in the background, in batches, below the
-        # low-water mark; sustained ECDSA signing drains it as fast as the leaders presign.
-        "presign": {"low_water": 32, "high_water": 64, "max_sets": 4},
+        # A pool deep enough for bursts (a Bitcoin spend signs every input at once; the demo signs
+        # back to back): refilled in the background, in batches, below the low-water mark.
+        "presign": {"low_water": presign_pool[0], "high_water": presign_pool[1], "max_sets": 4},
         "round_timeout_seconds": 10.0,
     }
     node.config_file.write_text(json.dumps(config, indent=2))

@@ -98,9 +98,11 @@ def create_app(config: GatekeeperConfig) -> FastAPI:
     _document_400_not_422(app)
 
     @app.post("/v1/sign", response_model=SignatureResult | BatchSignatureResult, responses=ERROR_RESPONSES)
-    async def sign(body: SignRequestBody, key: AuthorizedKey) -> dict[str, Any]:
+    async def sign(body: SignRequestBody, key: AuthorizedKey) -> Any:
         """Sign `message` (answer: one result) or `messages` (answer: `{"signatures": [...]}`)."""
-        return await service.sign(key, body)
+        # The service builds exactly the documented shape (hex strings, int or null); answering it as
+        # a JSONResponse skips re-validating it against `response_model`, which stays in the OpenAPI.
+        return JSONResponse(await service.sign(key, body))
 
     @app.get("/v1/keys/{key_id:path}/public_key", response_model=PublicKeyResult, responses=ERROR_RESPONSES)
     async def public_key(key_id: str, domain: Annotated[Domain, Query()], _: AuthorizedKey) -> dict[str, str]:

@@ -92,7 +92,7 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
         return JSONResponse(status_code=400, content={"code": "bad_request", "message": "the body must be a JSON object"})
 
     @app.post("/v1/sign/commit")
-    async def sign_commit(body: JSON_BODY) -> Any:
+    async def sign_commit(body: JSON_BODY) -> JSONResponse:
         """Authorize the request and answer round one (FROST commitments or presignature ids)."""
         try:
             authorized = await authorizer.authorize(body.get("session_id"), body.get("receipt"), body.get("request"))
@@ -101,10 +101,10 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
             requests[("commit", exc.code)] += 1
             return error_response(exc)
         requests[("commit", "ok")] += 1
-        return answer
+        return JSONResponse(answer)  # already plain JSON: skips FastAPI's jsonable_encoder pass
 
     @app.post("/v1/sign/share")
-    async def sign_share(body: JSON_BODY) -> Any:
+    async def sign_share(body: JSON_BODY) -> JSONResponse:
         """Round two of an open session; consumes its nonces or presignatures."""
         try:
             answer = await sessions.share(str(body.get("session_id")), body.get("package"))
@@ -112,7 +112,7 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
             requests[("share", exc.code)] += 1
             return error_response(exc)
         requests[("share", "ok")] += 1
-        return answer
+        return JSONResponse(answer)
 
     @app.get("/v1/public_key_package")
     async def get_public_key_package(domain: str = "") -> Any:
@@ -123,10 +123,10 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
         return public_key_package(domain, share)
 
     @app.get("/health")
-    async def health() -> dict[str, Any]:
+    async def health() -> JSONResponse:
         """Participant id, epoch, Controller state, attestation, presignatures per signer set."""
-        return {"participant_id": participant_id, "epoch": status.epoch(), "state": status.state(),
-                "attested": status.attested(), "presignatures": status.presignatures()}
+        return JSONResponse({"participant_id": participant_id, "epoch": status.epoch(), "state": status.state(),
+                             "attested": status.attested(), "presignatures": status.presignatures()})
 
     @app.get("/metrics", response_class=PlainTextResponse)
     async def metrics() -> str:

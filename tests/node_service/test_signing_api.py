@@ -127,6 +127,18 @@ def test_a_session_answers_share_once(network: InProcessNetwork) -> None:
     assert (status, answer["code"]) == (404, "unknown_session")
 
 
+def test_a_package_with_another_commitment_for_the_node_itself_is_refused(network: InProcessNetwork) -> None:
+    """A node signs only over the commitment it made (its nonces are bound to it); a swapped one is 400."""
+    gk = Gatekeeper(network.post)
+    sessions, commits = run(gk.commit([1, 2, 3], request("ed25519", [b"m"])))
+    package = {"commitments": {str(i): commits[i]["commitments"] for i in (1, 2, 3)}}
+    package["commitments"]["1"] = commits[2]["commitments"]  # node 2's commitment filed as node 1's
+    status, answer = run(network.post(1, "/v1/sign/share", {"session_id": sessions[1], "package": package}))
+    assert (status, answer["code"]) == (400, "bad_request")
+    status, answer = run(network.post(1, "/v1/sign/share", {"session_id": sessions[1], "package": package}))
+    assert (status, answer["code"]) == (404, "unknown_session")  # the nonces are gone: never reused
+
+
 def test_a_node_sending_bad_shares_is_named_and_excluded(network: InProcessNetwork) -> None:
     sessions = network.nodes[2].sessions
     honest = sessions._frost_shares

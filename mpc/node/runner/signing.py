@@ -35,8 +35,9 @@ from hot.mpc.crypto.frost_messages import (
     SigningNonces,
     SigningPackage,
 )
+from hot.mpc.crypto.keys import KeyPackage
 from hot.mpc.crypto.reshare import KeyShare
-from hot.mpc.crypto.suites import get_suite
+from hot.mpc.crypto.suites import Ciphersuite, get_suite
 from hot.mpc.gatekeeper.ecdsa_wire import encode_presignature_public
 from hot.mpc.node.authorizer import (
     Authorized,
@@ -88,6 +89,8 @@ class OpenSession:
     authorized: Authorized
     signers: tuple[int, ...]
     nonces: list[SigningNonces] = field(default_factory=list, repr=False)
+    key: KeyShare | None = field(default=None, repr=False)  # FROST: the root share the nonces were made under
+    key_package: KeyPackage | None = field(default=None, repr=False)  # FROST: derived for the request's key_id
 
 
 class SigningSessions:
@@ -147,9 +150,9 @@ class SigningSessions:
         answer: dict[str, Any] = {"participant_id": self.participant_id}
         if request.domain == "ed25519":
             suite = key.suite
-            package = derive_key_package(suite, key.to_packages()[0], request.key_id)
+            session.key, session.key_package = key, derive_key_package(suite, key.to_packages()[0], request.key_id)
             for _ in request.messages:
-                session.nonces.append(frost.commit(suite, package, os.urandom)[0])
+                session.nonces.append(frost.commit(suite, session.key_package, os.urandom)[0])
             answer["commitments"] = [
                 {"hiding": suite.serialize_element(n.commitments.hiding).hex(), "binding": suite.serialize_element(n.commitments.binding).hex()}
                 for n in session.nonces
@@ -183,25 +186,35 @@ class SigningSessions:
     def _frost_shares(self, session: OpenSession, package: dict[str, Any]) -> list[str]:
         request = session.authorized.request
         key = self._key("ed25519")
+        if key != session.key or session.key_package is None:  # a reshare retired the share the nonces belong to
+            raise UnknownKey("the ed25519 key share changed since this session's commit")
         suite = key.suite
         try:
             raw = {int(i): lists for i, lists in package["commitments"].items()}
             if set(raw) != set(session.signers) or any(len(v) != len(request.messages) for v in raw.values()):
                 raise BadRequest("commitments must come from exactly the session's signers, one per message")
             by_message = [
-                [SigningCommitments(i, suite.deserialize_element(bytes.fromhex(raw[i][m]["hiding"])),
-                                    suite.deserialize_element(bytes.fromhex(raw[i][m]["binding"]))) for i in session.signers]
+                [self._commitment(suite, session.nonces[m], i, raw[i][m]) for i in session.signers]
                 for m in range(len(request.messages))
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadRequest(f"malformed FROST package: {exc!r}") from exc
-        key_package = derive_key_package(suite, key.to_packages()[0], request.key_id)
         out = []
         for message, commitments, nonces in zip(request.messages, by_message, session.nonces):
             signing_package = SigningPackage.create(suite, commitments, message)
-            out.append(frost.sign(suite, signing_package, nonces, key_package).to_bytes(suite).hex())
+            out.append(frost.sign(suite, signing_package, nonces, session.key_package).to_bytes(suite).hex())
         session.nonces.clear()
         return out
+
+    def _commitment(self, suite: Ciphersuite, mine: SigningNonces, participant: int, raw: dict[str, str]) -> SigningCommitments:
+        """A signer's commitment from the package: peers' decoded and validated (RFC 9591 §4.1 via the
+        suite), this node's own compared byte for byte with the one it issued (no second validation)."""
+        hiding, binding = bytes.fromhex(raw["hiding"]), bytes.fromhex(raw["binding"])
+        if participant != self.participant_id:
+            return SigningCommitments(participant, suite.deserialize_element(hiding), suite.deserialize_element(binding))
+        if (hiding, binding) != (suite.serialize_element(mine.commitments.hiding), suite.serialize_element(mine.commitments.binding)):
+            raise BadRequest("the package carries another commitment for this node than the one it made")
+        return mine.commitments
 
     async def _ecdsa_shares(self, session: OpenSession, package: dict[str, Any]) -> list[dict[str, Any]]:
         request, epoch = session.authorized.request, self._epoch()
