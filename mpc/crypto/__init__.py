@@ -4,8 +4,9 @@ Entry points (each module cites the spec section it implements):
 
 - `hot.mpc.crypto.suites`: `get_suite("ed25519" | "secp256k1") -> Ciphersuite`, `ED25519`,
   `SECP256K1`; group ops (`identity`, `is_identity`, `generator`, `base_mul`, `mul`, `add`,
-  `neg`, `sub`, `sum`, `multi_mul`), `serialize_element` / `deserialize_element`,
-  `serialize_scalar` / `deserialize_scalar`, `random_scalar(rng)`, RFC 9591 hashes `H1..H5`, `HDKG`.
+  `neg`, `sub`, `sum`, `multi_mul`, `evaluate_in_exponent` = Σ x^k·P_k),
+  `serialize_element` / `deserialize_element`, `serialize_scalar` / `deserialize_scalar`,
+  `random_scalar(rng)`, RFC 9591 hashes `H1..H5`, `HDKG`.
 - `hot.mpc.crypto.errors`: typed decoding errors (`WrongLength`, `NonCanonicalEncoding`,
   `IdentityElement`, `InvalidPoint`, `NotInPrimeOrderSubgroup`, `ScalarOutOfRange`) and
   `InvalidParameters`; all subclass `hot.errors.EncodingError` / `ProtocolError`.

@@ -49,12 +49,7 @@ def vss_commit(suite: Ciphersuite, polynomial: Polynomial) -> VssCommitment:
 
 def evaluate_commitment(suite: Ciphersuite, commitment: VssCommitment, i: int) -> Point:
     """Σ_k i^k·C_k = f(i)·G: participant i's verification share under this commitment."""
-    pairs: list[tuple[Point, int]] = []
-    power = 1
-    for point in commitment.points:
-        pairs.append((point, power))
-        power = power * i % suite.order
-    return suite.multi_mul(pairs)
+    return suite.evaluate_in_exponent(commitment.points, i)
 
 
 def vss_verify(suite: Ciphersuite, commitment: VssCommitment, i: int, share: int) -> bool:

@@ -87,6 +87,19 @@ class Ciphersuite(abc.ABC):
         """Σ k_i·P_i (multi-scalar multiplication; suites may override with a faster one)."""
         return self.sum(self.mul(p, k) for p, k in pairs)
 
+    def evaluate_in_exponent(self, points: Sequence[Point], x: int) -> Point:
+        """Σ_k x^k·P_k: a coefficient-wise committed polynomial evaluated at x (RFC 9591 App. C.2).
+
+        This is `vss_verify`'s and `derive_group_info`'s sum, at a participant identifier x.
+        Suites override it with a cheaper evaluation at small x; the result is the same point.
+        """
+        pairs: list[tuple[Point, int]] = []
+        power = 1
+        for point in points:
+            pairs.append((point, power))
+            power = power * x % self.order
+        return self.multi_mul(pairs)
+
     def verify_schnorr(self, public_key: Point, message: bytes, r: Point, z: int) -> bool:
         """RFC 9591 prime-order verification: z·G == R + H2(R || PK || msg)·PK."""
         c = self.H2(self.serialize_element(r) + self.serialize_element(public_key) + message)
