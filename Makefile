@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(HOT) bench crypto
 	$(HOT) bench chain
 	$(HOT) bench chains
+	$(HOT) bench e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
