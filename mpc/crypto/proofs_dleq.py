@@ -62,9 +62,9 @@ def prove_dleq(
     """Prove `points[j] = secret * bases[j]` for every j (Chaum-Pedersen, Fiat-Shamir)."""
     if not bases:
         raise InvalidParameters("a DLEQ proof needs at least one base")
-    points = [_mul(suite, b, secret) for b in bases]
+    points = [_mul_secret(suite, b, secret) for b in bases]
     nonce = suite.random_scalar(rng)
-    commitments = [_mul(suite, b, nonce) for b in bases]
+    commitments = [_mul_secret(suite, b, nonce) for b in bases]
     c = _challenge(suite, context, bases, points, commitments)
     return DleqProof(c, (nonce + c * secret) % suite.order)
 
@@ -89,5 +89,10 @@ def verify_dleq(
 
 
 def _mul(suite: Ciphersuite, base: Point, k: int) -> Point:
-    """k·B, through the faster fixed-base multiplication when B is the generator."""
+    """k·B for a public k, through the faster fixed-base multiplication when B is the generator."""
     return suite.base_mul(k) if base == suite.generator() else suite.mul(base, k)
+
+
+def _mul_secret(suite: Ciphersuite, base: Point, k: int) -> Point:
+    """k·B for a secret k (witness, nonce): constant time whatever the base."""
+    return suite.base_mul(k) if base == suite.generator() else suite.mul_secret(base, k)

@@ -27,6 +27,7 @@ def test_group_laws(name, a, b):
     assert s.add(A, B) == s.base_mul(a + b) == s.add(B, A)
     assert s.sub(A, B) == s.base_mul(a - b)
     assert s.mul(A, b) == s.base_mul(a * b) == s.mul(B, a)
+    assert s.mul_secret(A, b) == s.mul(A, b)  # the constant-time multiplication for secret scalars
     assert s.add(A, s.neg(A)) == s.identity()
     assert s.multi_mul([(A, 2), (B, 3)]) == s.base_mul(2 * a + 3 * b)
     assert hash(s.base_mul(a)) == hash(A)
@@ -44,6 +45,8 @@ def test_identity_and_zero_scalar(name):
     assert s.sum([]) == O and s.sum([G, s.neg(G)]) == O
     assert s.mul(G, s.order - 1) == s.neg(G)
     assert s.base_mul(1) == G
+    assert s.mul_secret(G, 0) == O and s.mul_secret(O, 5) == O and s.mul_secret(G, s.order) == O
+    assert s.mul_secret(G, 1) == G and s.mul_secret(G, s.order - 1) == s.neg(G)
 
 
 @pytest.mark.parametrize("name", SUITES)

@@ -46,11 +46,18 @@ class Ciphersuite(abc.ABC):
 
     @abc.abstractmethod
     def base_mul(self, k: int) -> Point:
-        """k·G; a zero scalar gives the identity."""
+        """k·G; a zero scalar gives the identity. Constant time in k: safe for secret scalars."""
 
     @abc.abstractmethod
     def mul(self, p: Point, k: int) -> Point:
-        """k·P; a zero scalar or the identity gives the identity."""
+        """k·P; a zero scalar or the identity gives the identity. May take time that depends on k:
+        for public scalars only (challenges, binding factors, weights); see `mul_secret`."""
+
+    def mul_secret(self, p: Point, k: int) -> Point:
+        """k·P in time independent of the secret k (a share, a nonce, a proof's witness).
+
+        The default is `mul`, for suites whose `mul` is already constant time (libsodium's)."""
+        return self.mul(p, k)
 
     @abc.abstractmethod
     def add(self, p: Point, q: Point) -> Point:
