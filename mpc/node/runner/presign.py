@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hot.mpc.crypto.ecdsa import presign_finish, presign_round1, presign_round2
 from hot.mpc.crypto.ecdsa.messages import (
@@ -126,24 +126,28 @@ async def run_presign(mesh: PeerMesh, key: KeyShare, session: str, signers: tupl
     suite, me = key.suite, mesh.participant_id
     others = [j for j in signers if j != me]
 
-    async def collect(round: int, decode: Callable[[Ciphersuite, bytes], Message], what: str) -> list[dict[int, Message]]:
-        return await _collect_batches(mesh, session, round, others, count, decode, suite, timeout, what)
+    async def exchange(first: int, broadcast: list[bytes], private: Mapping[int, Sequence[bytes]],
+                       decode: tuple[Callable[[Ciphersuite, bytes], Any], Callable[[Ciphersuite, bytes], Any]],
+                       what: tuple[str, str]) -> tuple[list[dict[int, Any]], list[dict[int, Any]]]:
+        """Round `first` broadcasts, round `first + 1` sends privately; both collected per instance."""
+        await mesh.broadcast(others, session, first, pack(broadcast))
+        await _send_batches(mesh, session, first + 1, private)
+        return (await _collect_batches(mesh, session, first, others, count, decode[0], suite, timeout, what[0]),
+                await _collect_batches(mesh, session, first + 1, others, count, decode[1], suite, timeout, what[1]))
 
     mesh.open(session)
     try:
         round1 = [presign_round1(key, signers, instance_session(session, i), os.urandom) for i in range(count)]
-        await mesh.broadcast(others, session, 1, pack([c.to_bytes(suite) for _, c, _ in round1]))
-        await _send_batches(mesh, session, 2, {j: [d[j].to_bytes(suite) for _, _, d in round1] for j in others})
-        commitments = await collect(1, PresignCommitments.from_bytes, "presign commitments")
-        dealings = await collect(2, PresignDealing.from_bytes, "presign dealings")
+        commitments, dealings = await exchange(
+            1, [c.to_bytes(suite) for _, c, _ in round1], {j: [d[j].to_bytes(suite) for _, _, d in round1] for j in others},
+            (PresignCommitments.from_bytes, PresignDealing.from_bytes), ("presign commitments", "presign dealings"))
         round2 = []
         for (state1, mine, dealt), theirs, dealt_to_me in zip(round1, commitments, dealings, strict=True):
             round2.append(presign_round2(state1, {me: mine, **theirs}, {me: dealt[me], **dealt_to_me}, os.urandom))
             await asyncio.sleep(0)  # the batch's crypto runs on the event loop: let other sessions in between
-        await mesh.broadcast(others, session, 3, pack([p.to_bytes(suite) for _, p, _ in round2]))
-        await _send_batches(mesh, session, 4, {j: [r[j].to_bytes(suite) for _, _, r in round2] for j in others})
-        products = await collect(3, PresignProduct.from_bytes, "presign products")
-        reshares = await collect(4, PresignReshare.from_bytes, "presign reshares")
+        products, reshares = await exchange(
+            3, [p.to_bytes(suite) for _, p, _ in round2], {j: [r[j].to_bytes(suite) for _, _, r in round2] for j in others},
+            (PresignProduct.from_bytes, PresignReshare.from_bytes), ("presign products", "presign reshares"))
         shares = []
         for (state2, product, reshared), theirs_p, theirs_r in zip(round2, products, reshares, strict=True):
             shares.append(presign_finish(state2, {me: product, **theirs_p}, {me: reshared[me], **theirs_r}))
