@@ -127,7 +127,19 @@ def test_down_never_signals_a_pid_that_is_no_longer_ours(tmp_path: Path) -> None
 def test_bad_options_are_refused_before_anything_starts(tmp_path: Path) -> None:
     with pytest.raises(ClusterError, match="2\\*threshold-1"):
         up(tmp_path / "x", ClusterOptions(nodes=4, threshold=3))
+    for low, high in ((65, 64), (-1, 8), (0, 0)):
+        with pytest.raises(ClusterError, match="presignature pool marks"):
+            up(tmp_path / "x", ClusterOptions(presign_low_water=low, presign_high_water=high))
     assert not (tmp_path / "x").exists()
+
+
+def test_node_configs_carry_the_presignature_pool_marks(tmp_path: Path) -> None:
+    from hot.localnet.cluster.nodes import NodeSetup, write_node_config
+
+    node = NodeSetup(1, "node1.test.near", tmp_path, 1, 2, "00" * 32, "00" * 32)
+    urls = {"near_rpc": "http://127.0.0.1:3030"}
+    config = json.loads(write_node_config(node, urls, {"controller": "c", "registry": "r"}, 1, (5, 500)).read_text())
+    assert (config["presign"]["low_water"], config["presign"]["high_water"]) == (5, 500)
 
 
 def test_down_kills_a_process_that_ignores_sigterm(tmp_path: Path) -> None:

@@ -76,9 +76,10 @@ def make_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool, *, 
 
 
 def test_refill_runs_batches_in_parallel_up_to_high_water(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    runner, stats = make_runner(tmp_path, monkeypatch, fail=False)
+    wanted = protocol.PRESIGN_BATCH + 2
+    runner, stats = make_runner(tmp_path, monkeypatch, fail=False, high_water=wanted)
     made = asyncio.run(runner.refill_pools())
-    assert made == 10 and len(set(runner.pool.added)) == 10  # type: ignore[attr-defined]
+    assert made == wanted and len(set(runner.pool.added)) == wanted  # type: ignore[attr-defined]
     assert sorted(parse_session(s)[2] for s in runner.mesh.opened) == [2, protocol.PRESIGN_BATCH]  # never more than wanted
     assert sorted(runner.pool.commits) == [2, protocol.PRESIGN_BATCH]  # type: ignore[attr-defined]  # one commit per batch
     assert stats["peak"] == protocol.PARALLEL_SESSIONS
