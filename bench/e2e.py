@@ -35,9 +35,10 @@ from typing import Any
 
 import httpx
 from hot.bench.report import percentile
+from hot.localnet.cluster.config import ClusterOptions
 
 THRESHOLD, NODES, CONCURRENCY = 3, 5, 8
-PRESIGN_LOW_WATER = 32  # the localnet default: refills start below it, so a warm run never triggers one
+PRESIGN_LOW_WATER = ClusterOptions.presign_low_water  # refills start below it, so a warm run never triggers one
 YES_POLICY = '''
 from hot.sdk.contract import contract, view
 
@@ -192,7 +193,6 @@ def measure(status: dict[str, Any], key_id: str, *, quick: bool, scale: float = 
 
 def run(*, quick: bool = False) -> list[dict[str, Any]]:
     """Rows for both domains through the gatekeeper of a fresh 5-node, threshold-3 localnet."""
-    from hot.localnet.cluster.config import ClusterOptions
     from hot.localnet.cluster.lifecycle import down, up
     from hot.localnet.cluster.testing import LocalnetHandle
     from hot.sdk.client import access_method

@@ -113,8 +113,10 @@ def chain_endpoints(urls: dict[str, str | None], evm_chain_id: int) -> dict[str,
 
 
 def write_node_config(node: NodeSetup, urls: dict[str, str | None], contracts: dict[str, str],
-                      evm_chain_id: int, presign_pool: tuple[int, int] = (32, 64)) -> Path:
-    """The `hot node run --config` file (mpc/node/config.py `NodeConfig`): the node reads the Controller itself."""
+                      evm_chain_id: int, presign_pool: tuple[int, int]) -> Path:
+    """The `hot node run --config` file (mpc/node/config.py `NodeConfig`): the node reads the Controller itself.
+
+    `presign_pool` is (low, high) water from `ClusterOptions`."""
     config = {
         "participant_id": node.participant_id, "data_dir": str(node.data_dir),
         "http_port": node.http_port, "p2p_port": node.p2p_port,
