@@ -3,7 +3,7 @@
 The node side lives in hot.mpc.node.attestation, which deployed contracts cannot import (it uses
 `cryptography`, outside the contract import allowlist). This module re-states its byte format
 exactly (docs/node.md, "Attestation") and checks the vendor signature with the host's
-`ed25519_verify`; tests/contracts check both agree on quotes issued by `SoftwareVendor`.
+`ed25519_verify`; tests/unit/contracts check both agree on quotes issued by `SoftwareVendor`.
 
 Signed bytes: b"hot-protocol/attestation/software-quote/v1\\n" || measurement (32)
               || node_signing_public_key (32) || u64be(issued_at) || u64be(expires_at)

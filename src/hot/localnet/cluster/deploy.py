@@ -4,7 +4,7 @@ Accounts are sub-accounts of the chain's root (`test.near`), which is also the D
 the localnet operator plays governance. Deployment is idempotent per contract: an account that
 already holds code is left alone, so a second `hot localnet up` on the same data dir finds the
 state the first one left. Init arguments follow docs/contracts.md and the contract tests
-(tests/contracts/protocol_contracts.py); the DAO has no veto window so a localnet proposal executes
+(tests/support/protocol_contracts.py); the DAO has no veto window so a localnet proposal executes
 at once.
 """
 
