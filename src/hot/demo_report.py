@@ -6,9 +6,10 @@ from typing import Any
 
 from hot.demo_signing import APPROVED_MESSAGE, REFUSED_MESSAGE, PolicyOutcome
 from hot.demo_verify import Checks
+from hot.wire.domains import DOMAINS
 from hot.demo_wallet import WalletOutcome
 
-SCHEME = {"ed25519": "FROST EdDSA", "secp256k1": "threshold ECDSA"}
+SCHEME = {d.value: s.protocol for d, s in DOMAINS.items()}
 
 
 def print_policy_table(console: Any, policy: PolicyOutcome) -> None:

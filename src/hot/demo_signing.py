@@ -47,7 +47,7 @@ def approvals_source() -> Path:
 def run_policy_story(localnet: LocalnetAccess) -> PolicyOutcome:
     import base58
 
-    from hot.errors import HotError
+    from hot.wire.errors import HotError
     from hot.sdk.client import access_method
 
     policy = localnet.deploy_contract("approvals", approvals_source(), init="new",

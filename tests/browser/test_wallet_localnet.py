@@ -32,7 +32,7 @@ from hot.sdk.policies.passkey import (
     verify_message,
 )
 
-from hot.errors import AuthorizationDenied
+from hot.wire.errors import AuthorizationDenied
 
 from .browser import WalletPage
 from .conftest import WalletService

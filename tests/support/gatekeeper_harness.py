@@ -23,11 +23,12 @@ from hot.mpc.crypto.ecdsa.sign import SignatureShare as EcdsaShare
 from hot.mpc.crypto.frost_messages import SigningCommitments, SigningPackage
 from hot.mpc.crypto.keys import PublicKeyPackage
 from hot.mpc.crypto.suites import get_suite
-from hot.mpc.gatekeeper.ecdsa_wire import decode_presignature_public
-from hot.mpc.gatekeeper.receipts import request_hash, sign_receipt
+from hot.mpc.crypto.ecdsa.presignature import decode_presignature_public
+from hot.wire.receipts import sign_receipt
+from hot.wire.requests import request_hash
 from nacl.signing import SigningKey
 
-from hot.errors import CulpritError
+from hot.wire.errors import CulpritError
 
 Post = Callable[[int, str, dict[str, Any]], Awaitable[tuple[int, Any]]]
 GATEKEEPER_ID = "gk-test"

@@ -44,11 +44,11 @@ from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.reshare import KeyShare, trusted_dealer_key_shares
 from hot.mpc.crypto.suites import ED25519, SECP256K1
 from hot.mpc.gatekeeper.config import GatekeeperConfig, api_key_digest
-from hot.mpc.gatekeeper.ecdsa_wire import encode_presignature_public
-from hot.mpc.gatekeeper.receipts import GatekeeperReceipt, verify_receipt
+from hot.mpc.crypto.ecdsa.presignature import encode_presignature_public
+from hot.wire.receipts import GatekeeperReceipt, verify_receipt
 from nacl.signing import SigningKey
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 HANG_S = 10.0  # a hanging node stalls this long (past any gatekeeper timeout the tests use)
 

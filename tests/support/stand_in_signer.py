@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import coincurve
 
-from hot.errors import AuthorizationDenied
+from hot.wire.errors import AuthorizationDenied
 from hot.examples.passkey_wallet.signer import UnknownKey
 from hot.sdk.policies.passkey import PasskeyCredential, PasskeyProof, verify_message
 

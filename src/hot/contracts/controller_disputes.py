@@ -17,10 +17,10 @@ from typing import Any
 
 from hot.contracts.controller_evidence import (
     EVIDENCE_KINDS,
-    canonical_json,
     check_node_evidence,
     verify_receipt,
 )
+from hot.wire.encoding import canonical_json
 from hot.contracts.controller_storage import ControllerStorage, controller_event
 from hot.sdk.contract import Map, Set, Value, call, env, require
 

@@ -9,22 +9,13 @@ one table, `TRANSITIONS`, and `check_transition` is the only way a state changes
 
 from __future__ import annotations
 
-import enum
-
 from hot.sdk.contract import require
+from hot.wire.domains import DOMAIN_NAMES, spec
+from hot.wire.records import ProtocolState
 
-SCHEMES = ("ed25519", "secp256k1")
+SCHEMES = DOMAIN_NAMES
 SUPERMAJORITY_NUM, SUPERMAJORITY_DEN = 3, 5  # at least 60% of the current participants
 MIN_THRESHOLD = 2
-
-
-class ProtocolState(str, enum.Enum):
-    """The Controller's protocol states (NEAR's v1.signer has the same four)."""
-
-    NOT_INITIALIZED = "NotInitialized"
-    INITIALIZING = "Initializing"  # key generation for one or more domains
-    RUNNING = "Running"
-    RESHARING = "Resharing"
 
 
 # Every allowed state change, with the event that causes it. Anything else is E_BAD_TRANSITION.
@@ -92,5 +83,5 @@ def check_hex_key(value: str, size: int, field: str) -> bytes:
 
 
 def root_key_size(scheme: str) -> tuple[int, ...]:
-    """Accepted root public key sizes: Ed25519 32 bytes; secp256k1 SEC1 compressed 33 bytes."""
-    return (32,) if scheme == "ed25519" else (33,)
+    """Accepted root public key sizes (hot.wire.domains): Ed25519 32 bytes; secp256k1 SEC1 compressed 33."""
+    return (spec(scheme).public_key_size,)

@@ -15,6 +15,7 @@ from typing import Any
 
 import base58
 from hot.sdk.contract import env, require
+from hot.wire.encoding import canonical_json
 
 DEFAULT_METHOD = "hot_verify"
 MAX_METHODS = 16
@@ -22,10 +23,6 @@ MAX_METADATA = 4096
 ENTRY_FIELDS = frozenset({"chain_id", "contract_id", "method", "metadata"})
 RESERVE_TAG = b"hot-protocol/registry/reserve/v1\n"
 UPDATE_TAG = b"hot-protocol/registry/update/v1\n"
-
-
-def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def key_id_of(root_public_key: bytes) -> str:

@@ -17,7 +17,7 @@ import binascii
 import base58
 import coincurve
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 from hot.sdk.hostcrypto import keccak256
 
 BITCOIN_HRP = {"mainnet": "bc", "testnet": "tb", "signet": "tb", "regtest": "bcrt"}

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from eth_hash.auto import keccak as _keccak
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 __all__ = [
     "HostCryptoTypeError",

@@ -43,10 +43,11 @@ def sign(
     from hot.sdk.client import HotClient
     from hot.sdk.client.localnet_status import localnet_status
 
-    from hot.errors import HotError
+    from hot.wire.domains import DOMAIN_NAMES
+    from hot.wire.errors import HotError
 
-    if domain not in ("ed25519", "secp256k1"):
-        raise typer.BadParameter("domain is ed25519 or secp256k1", param_hint="--domain")
+    if domain not in DOMAIN_NAMES:
+        raise typer.BadParameter(f"domain is one of {', '.join(DOMAIN_NAMES)}", param_hint="--domain")
     status = localnet_status(localnet_dir) if gatekeeper is None or api_key is None else {}
     url, key = gatekeeper or status.get("gatekeeper"), api_key or status.get("api_key")
     if not url or not key:

@@ -42,7 +42,7 @@ from hot.localnet.chain.errors import ContractExecutionError
 from hot.localnet.chain.signer import KeyPair
 from hot.sdk.contract.errors import split_code
 
-from hot.errors import ContractError
+from hot.wire.errors import ContractError
 from hot.localnet.cluster.testing import LocalnetHandle, hot_localnet, hot_localnet_options  # noqa: F401
 
 DEFAULT_GAS = 300 * 10**12

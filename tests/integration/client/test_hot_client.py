@@ -24,7 +24,7 @@ from hot.sdk.client.errors import GatekeeperError, error_from_response
 from hot.sdk.policies.passkey import PasskeyProof
 from nacl.signing import SigningKey, VerifyKey
 
-from hot.errors import AuthorizationDenied, ContractError, QuotaExceeded
+from hot.wire.errors import AuthorizationDenied, ContractError, QuotaExceeded
 
 from tests.support.client_fixtures import API_KEY, Localnet, PasskeyKey
 from tests.support.threshold_gatekeeper import ThresholdGatekeeper

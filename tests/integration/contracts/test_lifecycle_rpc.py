@@ -28,7 +28,7 @@ from hot.localnet.chain.chain import NEAR
 from hot.localnet.chain.signer import KeyPair
 from hot.localnet.rpc.near.client import NearJsonRpcClient
 from hot.mpc.node.attestation import SoftwareVendor
-from hot.mpc.node.log_entry import GENESIS_PREV_HASH, LogEntry
+from hot.wire.log import GENESIS_PREV_HASH, LogEntry
 from hot.sdk.testing import failure_code
 
 from tests.support.protocol_contracts import CONTRACTS, STORAGE, TOKEN, ed25519_key, public_hex

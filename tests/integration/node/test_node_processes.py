@@ -32,12 +32,12 @@ from hot.mpc.node.keystore import (
     RecordKind,
     load_or_create_master_key,
 )
-from hot.mpc.node.log_entry import LogEntry
+from hot.wire.log import LogEntry
 from hot.mpc.node.runner.keys import ROOT_PUBLIC
 from hot.mpc.node.signed_log import verify_log
 from hot.sdk.testing import TestChain
 
-from hot.errors import InvalidShare
+from hot.wire.errors import InvalidShare
 
 from tests.support.cluster import ControllerFile
 from tests.support.gatekeeper_harness import Gatekeeper, NodeRefused

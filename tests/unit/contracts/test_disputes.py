@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from hot.contracts.controller_evidence import canonical_json, receipt_signed_bytes
-from hot.mpc.node.log_entry import GENESIS_PREV_HASH, LogEntry
+from hot.wire.encoding import canonical_json
+from hot.wire.receipts import receipt_signing_bytes
+from hot.wire.log import GENESIS_PREV_HASH, LogEntry
 from hot.sdk.testing import reverts
 
 from tests.support.protocol_contracts import TOKEN, ed25519_key, fund, make_node, public_hex
@@ -117,10 +118,10 @@ def test_dao_upholds_a_gatekeeper_receipt_dispute_and_slashes_the_gatekeeper(wor
     gk.call(p.gtoken, "stake", {"amount": str(100 * TOKEN)}, deposit=1)
     p.dao_decides("approve_gatekeeper", {"gatekeeper_id": gk.account_id, "public_key": public_hex(gk_key)})
     receipt = {"deadline_ms": 1, "gatekeeper_id": gk.account_id, "request_hash": "cd" * 32}
-    forged = {"receipt": receipt, "signature": ed25519_key("x").sign(receipt_signed_bytes(receipt)).hex()}
+    forged = {"receipt": receipt, "signature": ed25519_key("x").sign(receipt_signing_bytes(receipt["gatekeeper_id"], bytes.fromhex(receipt["request_hash"]), receipt["deadline_ms"])).hex()}
     open_dispute(p, fisher, gk.account_id, "gatekeeper_receipt", forged)
     assert p.controller.view("get_dispute", {"dispute_id": 0}) is None
-    evidence = {"receipt": receipt, "signature": gk_key.sign(receipt_signed_bytes(receipt)).hex()}
+    evidence = {"receipt": receipt, "signature": gk_key.sign(receipt_signing_bytes(receipt["gatekeeper_id"], bytes.fromhex(receipt["request_hash"]), receipt["deadline_ms"])).hex()}
     open_dispute(p, fisher, gk.account_id, "gatekeeper_receipt", evidence)
     assert p.controller.view("get_dispute", {"dispute_id": 0})["status"] == "pending"
     p.dao_decides("resolve_dispute", {"dispute_id": 0, "upheld": True})

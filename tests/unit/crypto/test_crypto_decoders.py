@@ -19,7 +19,7 @@ from hot.mpc.crypto.vss import VssCommitment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import EncodingError, ProtocolError
+from hot.wire.errors import EncodingError, ProtocolError
 
 from .crypto_testkit import seeded_rng
 

@@ -16,7 +16,7 @@ from hot.mpc.crypto.vss import VssCommitment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
+from hot.wire.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
 
 from .crypto_testkit import seeded_rng
 from .independent_verify import verifies

@@ -12,7 +12,7 @@ from typing import Any
 import coincurve
 import pytest
 
-from hot.errors import CulpritError, InvalidProof, InvalidShare
+from hot.wire.errors import CulpritError, InvalidProof, InvalidShare
 from hot.mpc.crypto.ecdsa import MissingMessage, SignRequest, derived_public_key
 from hot.mpc.crypto.ecdsa.local import run_presign, run_sign
 from hot.mpc.crypto.proofs_dleq import DleqProof

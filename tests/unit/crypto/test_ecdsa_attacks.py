@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import EncodingError, InvalidShare, ProtocolError
+from hot.wire.errors import EncodingError, InvalidShare, ProtocolError
 from hot.mpc.crypto.ecdsa import (
     BroadcastMismatch,
     InvalidMessageHash,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError
 from hot.mpc.crypto.ecdsa import (
     PresignatureReused,
     PresignatureShare,

@@ -13,7 +13,7 @@ from hot.mpc.crypto.suites import get_suite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import InvalidShare, ProtocolError
+from hot.wire.errors import InvalidShare, ProtocolError
 
 from .crypto_testkit import seeded_rng, trusted_dealer
 from .independent_verify import verifies

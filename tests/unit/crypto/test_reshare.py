@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.errors import InvalidShare
+from hot.wire.errors import InvalidShare
 from hot.mpc.crypto.derivation import derive_public_key, derive_tweak
 from hot.mpc.crypto.ecdsa import SignRequest, StalePresignature, sign_share
 from hot.mpc.crypto.ecdsa.local import run_presign, run_sign

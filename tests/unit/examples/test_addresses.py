@@ -15,7 +15,7 @@ from nacl.signing import SigningKey
 from solders.pubkey import Pubkey
 from stellar_sdk import Keypair
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 from hot.sdk import addresses
 
 secrets = st.binary(min_size=32, max_size=32).filter(

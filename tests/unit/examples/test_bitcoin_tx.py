@@ -10,7 +10,7 @@ import coincurve
 import pytest
 from embit.transaction import Transaction
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 from hot.examples.passkey_wallet.bitcoin_tx import (
     SECP256K1_ORDER,
     InsufficientFunds,

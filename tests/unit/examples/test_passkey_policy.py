@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from webauthn import verify_authentication_response
 
-from hot.errors import AuthorizationDenied, EncodingError
+from hot.wire.errors import AuthorizationDenied, EncodingError
 from hot.sdk.policies.passkey import (
     PasskeyAssertion,
     PasskeyCredential,

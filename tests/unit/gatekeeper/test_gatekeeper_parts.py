@@ -12,11 +12,11 @@ from hot.mpc.crypto.reshare import trusted_dealer_key_shares
 from hot.mpc.crypto.suites import SECP256K1
 from hot.mpc.gatekeeper.config import ApiKey, api_key_digest, load_config
 from hot.mpc.gatekeeper.coordinator import ReceiptIssuer, SessionCoordinator
-from hot.mpc.gatekeeper.ecdsa_wire import (
+from hot.mpc.crypto.ecdsa.presignature import (
     decode_presignature_public,
     encode_presignature_public,
 )
-from hot.mpc.gatekeeper.errors import UnknownKey
+from hot.wire.errors import UnknownKey
 from hot.mpc.gatekeeper.health import (
     NodeHealth,
     SignerSelection,
@@ -28,7 +28,7 @@ from hot.mpc.gatekeeper.store import GatekeeperStore
 from nacl.signing import SigningKey
 from pydantic import ValidationError
 
-from hot.errors import AuthorizationDenied, EncodingError, QuotaExceeded
+from hot.wire.errors import AuthorizationDenied, EncodingError, QuotaExceeded
 
 from tests.support.gatekeeper_testkit import API_KEYS
 from tests.support.node_harness import make_network

@@ -35,7 +35,7 @@ from hot.mpc.node.signed_log import SignedLog
 from hot.mpc.node.transport import PeerTransport
 from hot.mpc.node.transport.frames import Frame
 
-from hot.errors import EncodingError, InvalidShare, ProtocolError
+from hot.wire.errors import EncodingError, InvalidShare, ProtocolError
 
 SIGNERS = (1, 2, 3)
 

@@ -132,6 +132,6 @@ def test_measurement_depends_on_every_path_and_byte() -> None:
 
 def test_installed_measurement_covers_the_node_code() -> None:
     files = dict(installed_source_files())
-    assert "hot/mpc/node/attestation.py" in files and "hot/errors.py" in files
+    assert "hot/mpc/node/attestation.py" in files and "hot/wire/errors.py" in files
     assert not any("__pycache__" in path for path in files)
     assert len(measure_installed()) == 32

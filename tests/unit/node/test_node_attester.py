@@ -21,7 +21,7 @@ from hot.mpc.node.attestation import (
     measure_sources,
 )
 from hot.mpc.node.attester import NodeAttester
-from hot.mpc.node.log_entry import EntryKind, LogEntry
+from hot.wire.log import EntryKind, LogEntry
 from hot.mpc.node.signed_log import SignedLog, verify_log
 
 NOW = 1_800_000_000

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from hot.mpc.chains.base import AuthMethod, MalformedAnswer
-from hot.mpc.node.authorizer import ReceiptReplayed, ReplaySet
+from hot.mpc.node.authorizer import ReplaySet
+from hot.wire.errors import ReceiptReplayed
 from hot.mpc.node.config import ConfigError, load_config
 from hot.mpc.node.controller_client import (
     ControllerUnavailable,

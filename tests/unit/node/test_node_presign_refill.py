@@ -17,7 +17,7 @@ from hot.mpc.node.runner import protocol
 from hot.mpc.node.runner.presign import MAX_PRESIGN_BATCH, parse_session
 from hot.mpc.node.signed_log import SignedLog, verify_log
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hot.mpc.node.keystore import RecordId, RecordKind
-from hot.mpc.node.log_entry import EntryKind, LogEntry
+from hot.wire.log import EntryKind, LogEntry
 from hot.mpc.node.transport import Frame
 from hypothesis import given
 from hypothesis import strategies as st

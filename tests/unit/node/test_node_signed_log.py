@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hot.mpc.node.cli import app
-from hot.mpc.node.log_entry import (
+from hot.wire.log import (
     GENESIS_PREV_HASH,
     HASH_TAG,
     SIGNATURE_TAG,
@@ -224,7 +224,7 @@ def test_cli_identity_show_creates_private_keys(tmp_path: Path) -> None:
 
 
 def test_two_signed_entries_at_one_position_prove_equivocation(tmp_path: Path) -> None:
-    from hot.mpc.node.log_entry import verify_equivocation
+    from hot.wire.log import verify_equivocation
 
     honest = write_log(tmp_path / "a.log", 3)
     fork = LogEntry.create(2, honest[2].time, "decision", {"approved": False}, honest[1].hash, KEY)

@@ -19,10 +19,10 @@ import pytest
 from hot.mpc.crypto import frost
 from hot.mpc.crypto.derivation import derive_public_key
 from hot.mpc.crypto.suites import get_suite
-from hot.mpc.node.log_entry import LogEntry
+from hot.wire.log import LogEntry
 from hot.mpc.node.signed_log import verify_log
 
-from hot.errors import InvalidShare
+from hot.wire.errors import InvalidShare
 
 from tests.support.gatekeeper_harness import Gatekeeper, NodeRefused
 from tests.support.inprocess import KEY_ID, InProcessNetwork, request

@@ -20,7 +20,7 @@ from embit.networks import NETWORKS
 from embit.script import Script, Witness, address_to_scriptpubkey, p2wpkh
 from embit.transaction import SIGHASH, Transaction, TransactionInput, TransactionOutput
 
-from hot.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError
 
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 DUST_LIMIT = 546  # sat: Bitcoin Core's dust threshold for the outputs we create, rounded up

@@ -25,10 +25,10 @@ panic could be read by a node as "RPC failed, try elsewhere" rather than "no".
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 import base58
+from hot.wire.encoding import canonical_json
 from hot.sdk.contract import (
     ContractPanic,
     Map,
@@ -43,7 +43,7 @@ from hot.sdk.contract import (
 )
 from hot.sdk.policies.passkey import PasskeyCredential, PasskeyProof, verify_message
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 REBIND_TAG = b"HOT/passkey/rebind/v1"
 
@@ -66,7 +66,7 @@ def _credential(data: dict[str, Any]) -> PasskeyCredential:
 def rebind_challenge_for(contract_id: str, key_id: str, nonce: int, credential: dict[str, Any]) -> bytes:
     """The 32-byte challenge the current passkey signs to move `key_id` to `credential`."""
     body = {"contract": contract_id, "credential": credential, "key_id": key_id, "nonce": nonce}
-    return hashlib.sha256(REBIND_TAG + json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).digest()
+    return hashlib.sha256(REBIND_TAG + canonical_json(body)).digest()
 
 
 @contract

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 from hot.examples.passkey_wallet.bitcoin_tx import Utxo
 
 

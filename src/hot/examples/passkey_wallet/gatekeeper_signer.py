@@ -29,7 +29,7 @@ from nacl.signing import SigningKey
 from py_near import transactions
 from py_near.account import Account
 
-from hot.errors import ContractError
+from hot.wire.errors import ContractError
 
 CONTRACT_SOURCE = Path(__file__).with_name("contract.py")
 DOMAIN: Domain = "secp256k1"  # Bitcoin keys

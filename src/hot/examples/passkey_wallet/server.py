@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from webauthn.helpers import bytes_to_base64url
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 from hot.examples.passkey_wallet.bitcoin_tx import UnsignedSpend, build_p2wpkh_spend
 from hot.examples.passkey_wallet.esplora_client import EsploraClient
 from hot.examples.passkey_wallet.signer import UnknownKey, WalletSigner

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 from hot.sdk.policies.passkey import PasskeyCredential
 
 

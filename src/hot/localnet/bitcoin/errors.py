@@ -7,7 +7,7 @@ stay as they were. Every rejection carries a short `reason` code (what Bitcoin C
 
 from __future__ import annotations
 
-from hot.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError
 
 
 class BitcoinError(HotError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from hot.localnet.chain.borsh import BorshReader, BorshWriter
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 MAX_METHOD_NAMES = 64
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 
 class BorshReader:

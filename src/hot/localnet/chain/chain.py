@@ -37,7 +37,7 @@ from hot.localnet.chain.state import CommittedState, Overlay
 from hot.localnet.chain.transaction import SignedTransaction, decode_signed_transaction
 from hot.localnet.chain.validation import GAS_PRICE, MAX_TX_BYTES, put_access_key
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 DB_FILE = "chain.sqlite3"
 VIEW_GAS = 300 * 10**12

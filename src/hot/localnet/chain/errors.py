@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 
 class ChainError(HotError):

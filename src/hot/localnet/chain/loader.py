@@ -5,7 +5,7 @@ most `MAX_CODE_BYTES`. The module must define exactly one class decorated with `
 (classes it merely imports do not count). The code hash is SHA-256 of those bytes, as in NEAR.
 
 This is a guard against accidents, not a sandbox (docs/threat-model.md): imports are limited to
-an allowlist (`hot.sdk.*`, `hot.contracts.*`, `hot.errors` and deterministic standard-library
+an allowlist (`hot.sdk.*`, `hot.contracts.*`, `hot.wire.*` (pure data and encoding) and deterministic standard-library
 modules), and the builtins that touch files, processes or code (`open`, `exec`, `eval`,
 `compile`, `input`, `breakpoint`) are removed. Python offers no isolation inside one process;
 anyone who can deploy on a localnet can run code with the chain's privileges.
@@ -26,7 +26,7 @@ from hot.sdk.contract.errors import ContractDefinitionError
 MAX_CODE_BYTES = 1024 * 1024
 CONTRACT_FILENAME_PREFIX = "<contract:"
 ALLOWED_MODULE_ROOTS = frozenset({
-    "hot.sdk", "hot.contracts", "hot.errors",
+    "hot.sdk", "hot.contracts", "hot.wire",
     "__future__", "abc", "base64", "binascii", "bisect", "collections", "dataclasses", "decimal", "enum",
     "functools", "hashlib", "heapq", "hmac", "itertools", "json", "math", "operator", "re", "string",
     "struct", "typing", "typing_extensions", "base58",

@@ -23,7 +23,7 @@ from hot.localnet.chain.state import (
 from hot.localnet.chain.transaction import KEY_NAMES, PublicKey
 from hot.localnet.chain.validation import access_key_of
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 
 class StateQueries:

@@ -20,7 +20,7 @@ from hot.localnet.chain.transaction import (
 )
 from nacl.signing import SigningKey
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+from hot.wire.encoding import canonical_json
 
 TOMBSTONE = None
 
@@ -90,7 +91,7 @@ class Overlay(StateReader):
         return None if raw is None else json.loads(raw)
 
     def put_json(self, key: bytes, value: Any) -> None:
-        self.put(key, json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+        self.put(key, canonical_json(value))
 
 
 SCHEMA = """

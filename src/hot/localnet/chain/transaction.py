@@ -23,7 +23,7 @@ from hot.localnet.chain.borsh import BorshReader, BorshWriter
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 ED25519, SECP256K1 = 0, 1
 KEY_SIZES = {ED25519: 32, SECP256K1: 64}

@@ -20,10 +20,11 @@ from hot.localnet.cluster.deploy import ProtocolDeployer
 from hot.localnet.cluster.nodes import NodeSetup
 from hot.localnet.cluster.processes import ClusterError
 from hot.mpc.gatekeeper.config import api_key_digest
+from hot.wire.domains import DOMAIN_NAMES
 from nacl.signing import SigningKey
 
 GATEKEEPER_ID = "localnet-gatekeeper"
-DOMAINS = ("ed25519", "secp256k1")
+DOMAINS = DOMAIN_NAMES
 
 
 def gatekeeper_dir(paths: ClusterPaths) -> Path:

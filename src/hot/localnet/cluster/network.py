@@ -34,11 +34,12 @@ from hot.localnet.cluster.nodes import (
 )
 from hot.localnet.cluster.processes import ClusterError, wait_until
 from hot.mpc.node.measurement import measure_installed
+from hot.wire.domains import DOMAIN_NAMES
 
 if TYPE_CHECKING:
     from hot.localnet.cluster.lifecycle import Launcher
 
-SCHEMES = ["ed25519", "secp256k1"]
+SCHEMES = list(DOMAIN_NAMES)
 MEASUREMENT_TTL_S = 30 * 24 * 3600
 GATEKEEPER_CODE = "from hot.mpc.gatekeeper.cli import app; app()"
 

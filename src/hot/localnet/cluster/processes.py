@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 LOG_TAIL_LINES = 25
 POLL_S = 0.05

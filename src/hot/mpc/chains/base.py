@@ -13,7 +13,7 @@ import enum
 import json
 from dataclasses import dataclass, field
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 # Chain ids as HOT uses them (hot-validation-sdk `ChainId`); EVM chains use their native id.
 NEAR_CHAIN_ID = 1010

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import base58
+from hot.wire.encoding import canonical_json
 from hot.mpc.chains.base import (
     DEFAULT_METHOD,
     AuthMethod,
@@ -103,7 +104,7 @@ def _delegation_input(value: Any) -> bytes:
                 raise MalformedAnswer("delegation input is 0x-prefixed but not hex") from exc
         return value.encode()
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+        return canonical_json(value)
     raise MalformedAnswer("delegation input must be a string or JSON value")
 
 

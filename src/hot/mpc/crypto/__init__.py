@@ -9,7 +9,7 @@ Entry points (each module cites the spec section it implements):
   `random_scalar(rng)`, RFC 9591 hashes `H1..H5`, `HDKG`.
 - `hot.mpc.crypto.errors`: typed decoding errors (`WrongLength`, `NonCanonicalEncoding`,
   `IdentityElement`, `InvalidPoint`, `NotInPrimeOrderSubgroup`, `ScalarOutOfRange`) and
-  `InvalidParameters`; all subclass `hot.errors.EncodingError` / `ProtocolError`.
+  `InvalidParameters`; all subclass `hot.wire.errors.EncodingError` / `ProtocolError`.
 - `hot.mpc.crypto.polynomial`: `Polynomial`, `lagrange_coefficient(suite_or_order, ids, i, x=0)`,
   `interpolate_at_zero`.
 - `hot.mpc.crypto.vss`: Feldman `VssCommitment`, `vss_commit`, `vss_verify`,

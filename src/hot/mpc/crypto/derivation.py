@@ -14,13 +14,13 @@ import functools
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from hot.wire.domains import DOMAINS
 from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.suites import Ciphersuite, Point
 
 KDF_SALT = b"hot-protocol/key-derivation/v1"
 KDF_INPUT = b"hot-protocol root key tweak"  # public derivation: the KDF's input is a label, not a secret
-DEFAULT_SCHEME = {"ed25519": "eddsa", "secp256k1": "ecdsa"}
 MAX_KEY_ID_BYTES = 1024
 TWEAK_CACHE_SIZE = 4096  # key_ids in recent requests; public values, so caching leaks nothing
 
@@ -41,7 +41,12 @@ def derive_tweak(suite: Ciphersuite, key_id: str, *, scheme: str | None = None) 
     key_id_bytes = key_id.encode("utf-8")
     if len(key_id_bytes) > MAX_KEY_ID_BYTES:
         raise InvalidParameters(f"key_id longer than {MAX_KEY_ID_BYTES} bytes")
-    return _tweak(suite.name, suite.order, scheme or DEFAULT_SCHEME.get(suite.name, suite.name), key_id_bytes)
+    return _tweak(suite.name, suite.order, scheme or _default_scheme(suite.name), key_id_bytes)
+
+
+def _default_scheme(suite_name: str) -> str:
+    """The domain's derivation scheme from the wire table; a suite that is no domain names itself."""
+    return next((d.derivation_scheme for d in DOMAINS.values() if d.domain == suite_name), suite_name)
 
 
 @functools.lru_cache(maxsize=TWEAK_CACHE_SIZE)

@@ -36,7 +36,7 @@ from hot.mpc.crypto.vss import (
     vss_verify,
 )
 
-from hot.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
+from hot.wire.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from hot.mpc.crypto import dkg
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.suites import Ciphersuite, Rng
 
-from hot.errors import CulpritError
+from hot.wire.errors import CulpritError
 
 
 @dataclass(frozen=True)

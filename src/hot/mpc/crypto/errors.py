@@ -1,13 +1,13 @@
 """Typed decoding and protocol errors of `hot.mpc.crypto` (STYLE.md habit 5).
 
-Every malformed value a peer can send maps to one named subclass of `hot.errors.EncodingError`
+Every malformed value a peer can send maps to one named subclass of `hot.wire.errors.EncodingError`
 (RFC 9591 §4.1 `DeserializeElement` / `DeserializeScalar` "fail"), so callers can tell a truncated
 message from a small-order point without parsing error strings.
 """
 
 from __future__ import annotations
 
-from hot.errors import EncodingError, ProtocolError
+from hot.wire.errors import EncodingError, ProtocolError
 
 
 class WrongLength(EncodingError):

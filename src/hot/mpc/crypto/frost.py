@@ -26,7 +26,7 @@ from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.polynomial import lagrange_coefficient
 from hot.mpc.crypto.suites import Ciphersuite, Point, Rng
 
-from hot.errors import InvalidShare, ProtocolError
+from hot.wire.errors import InvalidShare, ProtocolError
 
 __all__ = [
     "Signature",

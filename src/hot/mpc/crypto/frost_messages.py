@@ -14,6 +14,7 @@ from itertools import pairwise
 from hot.mpc.crypto.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.polynomial import check_identifier
 from hot.mpc.crypto.suites import Ciphersuite, Point, get_suite
+from hot.wire.encoding import hex_field
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,18 @@ class SigningCommitments:
         identifier = suite.deserialize_scalar(data[:s])
         check_identifier(identifier, suite.order)
         return cls(identifier, suite.deserialize_element(data[s : s + e]), suite.deserialize_element(data[s + e :]))
+
+    def to_wire(self, suite: Ciphersuite) -> dict[str, str]:
+        """The node API's JSON form (docs/node-api.md): `{"hiding": hex(D_i), "binding": hex(E_i)}`."""
+        return {"hiding": suite.serialize_element(self.hiding).hex(), "binding": suite.serialize_element(self.binding).hex()}
+
+    @classmethod
+    def from_wire(cls, suite: Ciphersuite, identifier: int, raw: object) -> SigningCommitments:
+        """Inverse of `to_wire` for participant `identifier`; both points decoded and validated (§4.1)."""
+        if not isinstance(raw, dict) or set(raw) != {"hiding", "binding"}:
+            raise WrongLength("a commitment is an object with exactly hiding and binding")
+        hiding, binding = (hex_field(raw[k], suite.element_size, k, error=WrongLength) for k in ("hiding", "binding"))
+        return cls(identifier, suite.deserialize_element(hiding), suite.deserialize_element(binding))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from hot.mpc.gatekeeper.store import GatekeeperStore
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}

@@ -14,15 +14,14 @@ import re
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+
 
 from hot.mpc.crypto.keys import PublicKeyPackage
 from hot.mpc.crypto.suites import get_suite
 from nacl.signing import SigningKey
+from hot.wire.domains import DomainName as Domain
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Domain = Literal["ed25519", "secp256k1"]
-DOMAINS: tuple[Domain, ...] = ("ed25519", "secp256k1")
 
 
 def api_key_digest(api_key: str) -> str:

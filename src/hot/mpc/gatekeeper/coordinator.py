@@ -30,11 +30,13 @@ from hot.mpc.gatekeeper.frost_session import run_frost_attempt
 from hot.mpc.gatekeeper.health import NodeHealth, SignerSelection
 from hot.mpc.gatekeeper.metrics import GatekeeperMetrics
 from hot.mpc.gatekeeper.node_client import USER_FACING_CODES, NodeClient, NodeFailure
-from hot.mpc.gatekeeper.receipts import GatekeeperReceipt, sign_receipt
-from hot.mpc.gatekeeper.signing_job import AttemptFailed, SignedMessage, SigningJob
+from hot.wire.receipts import GatekeeperReceipt, sign_receipt
+from hot.mpc.gatekeeper.signing_job import AttemptFailed
+from hot.wire.requests import SigningRequest
+from hot.wire.signatures import SignatureResult
 from nacl.signing import SigningKey
 
-from hot.errors import AuthorizationDenied
+from hot.wire.errors import AuthorizationDenied
 
 log = logging.getLogger("hot.gatekeeper")
 POOL_WAIT_POLL_S = 0.02  # how often a request waiting for presignatures looks at the (shared, rate-limited) pool view
@@ -75,7 +77,7 @@ class SessionCoordinator:
         self.claims = PresignatureClaims()
         self.pools = PoolView()
 
-    async def sign(self, job: SigningJob) -> list[SignedMessage]:
+    async def sign(self, job: SigningRequest) -> list[SignatureResult]:
         """whitepaper §2.3 steps 2 and 6: relay to a threshold subset and collect the signature."""
         excluded: set[int] = set()  # nodes that failed this request, rested or not
         for attempt in range(self.config.max_attempts):
@@ -96,7 +98,7 @@ class SessionCoordinator:
             return signed
         raise NodesUnavailable(f"no healthy {job.domain} signer set finished the request; retry later")
 
-    async def _choose(self, job: SigningJob, excluded: set[int]) -> tuple[int, ...] | None:
+    async def _choose(self, job: SigningRequest, excluded: set[int]) -> tuple[int, ...] | None:
         healthy = tuple(p for p in self.health.healthy() if p not in excluded)
         if job.domain == "ed25519":
             return self.selection.frost_signers(healthy)
@@ -116,7 +118,7 @@ class SessionCoordinator:
             await asyncio.sleep(POOL_WAIT_POLL_S)
             counts, failures, _ = await self.pools.counts(self.client, healthy, fresh=True)
 
-    async def _attempt(self, job: SigningJob, signers: tuple[int, ...]) -> list[SignedMessage]:
+    async def _attempt(self, job: SigningRequest, signers: tuple[int, ...]) -> list[SignatureResult]:
         receipt = self.receipts.issue(job.request_hash)
         session_id = uuid.uuid4().hex
         root = self.config.public_key_packages[job.domain]

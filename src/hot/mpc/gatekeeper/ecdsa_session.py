@@ -6,7 +6,7 @@ healthy nodes that all hold a common presignature. `/v1/sign/commit` authorizes 
 presignature ids each node holds for that set; the gatekeeper picks ids all of them hold, one per
 message, and sends them with fresh public entropy in `/v1/sign/share`. Each node rerandomizes
 its presignature with the key_id tweak and the entropy, consumes it and returns its linear share
-with the presignature's public part (`ecdsa_wire`). `combine_signature` checks every share against
+with the presignature's public part (`encode_presignature_public`). `combine_signature` checks every share against
 the public commitments, names a bad sender, normalizes low-s and verifies under the derived key.
 """
 
@@ -27,7 +27,7 @@ from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic
 from hot.mpc.crypto.ecdsa.request import derived_public_key
 from hot.mpc.crypto.ecdsa.sign import SignatureShare
 from hot.mpc.crypto.suites import SECP256K1, Point
-from hot.mpc.gatekeeper.ecdsa_wire import decode_presignature_public
+from hot.mpc.crypto.ecdsa.presignature import decode_presignature_public
 from hot.mpc.gatekeeper.health import common_presignature_counts
 from hot.mpc.gatekeeper.node_client import (
     NodeClient,
@@ -36,10 +36,12 @@ from hot.mpc.gatekeeper.node_client import (
     gather_answers,
     parse_answers,
 )
-from hot.mpc.gatekeeper.receipts import GatekeeperReceipt
-from hot.mpc.gatekeeper.signing_job import AttemptFailed, SignedMessage, SigningJob
+from hot.wire.receipts import GatekeeperReceipt
+from hot.mpc.gatekeeper.signing_job import AttemptFailed
+from hot.wire.requests import SigningRequest
+from hot.wire.signatures import SignatureResult
 
-from hot.errors import CulpritError, EncodingError, HotError
+from hot.wire.errors import CulpritError, EncodingError, HotError
 
 ENTROPY_SIZE = 32
 MAX_REMEMBERED_CLAIMS = 1 << 17
@@ -143,15 +145,15 @@ async def presigned_sets(client: NodeClient, healthy: tuple[int, ...]) -> tuple[
 
 async def run_ecdsa_attempt(
     client: NodeClient,
-    job: SigningJob,
+    job: SigningRequest,
     receipt: GatekeeperReceipt,
     signers: tuple[int, ...],
     root_public_key: Point,
     session_id: str,
     claims: PresignatureClaims,
-) -> list[SignedMessage]:
+) -> list[SignatureResult]:
     """Commit, claim common presignatures, share and combine; AttemptFailed names failing nodes."""
-    commit_body = {"session_id": session_id, "receipt": receipt.to_json(), "request": job.wire(), "signers": list(signers)}
+    commit_body = {"session_id": session_id, "receipt": receipt.to_json(), "request": job.to_wire(), "signers": list(signers)}
     answers, failures = await gather_answers({p: client.post(p, "/v1/sign/commit", commit_body) for p in signers})
     held = parse_answers(answers, failures, _parse_presignature_ids)
     if failures:
@@ -178,7 +180,7 @@ async def run_ecdsa_attempt(
             raise AttemptFailed([NodeFailure(int(exc.culprit), f"named by ECDSA combine: {exc}", rest=True)]) from exc
         except HotError as exc:
             raise AttemptFailed(reason=f"combining failed without a culprit: {exc}") from exc
-        out.append(SignedMessage(signature.to_compact(), public_key, signature.recovery_id))
+        out.append(SignatureResult(signature.to_compact(), public_key, signature.recovery_id))
     return out
 
 

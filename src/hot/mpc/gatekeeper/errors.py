@@ -2,13 +2,21 @@
 
 Denials are 4xx with a code a client can act on (issue 8): `unauthorized`, `quota_exceeded`,
 `authorization_denied`, `unknown_key`, `bad_request`; node failures the gatekeeper could not route
-around are 503 `nodes_unavailable`. `hot.errors.QuotaExceeded` and `AuthorizationDenied` are
+around are 503 `nodes_unavailable`. `hot.wire.errors.QuotaExceeded` and `AuthorizationDenied` are
 reused so callers elsewhere catch the same classes.
 """
 
 from __future__ import annotations
 
-from hot.errors import AuthorizationDenied, HotError, QuotaExceeded
+from hot.wire.errors import (
+    AuthorizationDenied,
+    BadRequest,
+    HotError,
+    NodesUnavailable,
+    QuotaExceeded,
+    Unauthorized,
+    UnknownKey,
+)
 
 __all__ = [
     "AuthorizationDenied",
@@ -19,30 +27,6 @@ __all__ = [
     "UnknownKey",
     "http_status",
 ]
-
-
-class Unauthorized(HotError):
-    """No API key, or one this gatekeeper does not know: send `Authorization: Bearer API_KEY`."""
-
-    code = "unauthorized"
-
-
-class BadRequest(HotError):
-    """The request body is malformed (shape, hex, lengths, batch size); fix it and resend."""
-
-    code = "bad_request"
-
-
-class UnknownKey(HotError):
-    """No key is registered under this key_id (the nodes' Key Registry does not know it)."""
-
-    code = "unknown_key"
-
-
-class NodesUnavailable(HotError):
-    """Not enough healthy MPC nodes answered correctly to finish the signature; retry later."""
-
-    code = "nodes_unavailable"
 
 
 _STATUS: dict[type[HotError], int] = {

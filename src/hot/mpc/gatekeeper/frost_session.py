@@ -27,30 +27,32 @@ from hot.mpc.gatekeeper.node_client import (
     gather_answers,
     parse_answers,
 )
-from hot.mpc.gatekeeper.receipts import GatekeeperReceipt
-from hot.mpc.gatekeeper.signing_job import AttemptFailed, SignedMessage, SigningJob
+from hot.wire.receipts import GatekeeperReceipt
+from hot.mpc.gatekeeper.signing_job import AttemptFailed
+from hot.wire.requests import SigningRequest
+from hot.wire.signatures import SignatureResult
 
-from hot.errors import CulpritError, HotError
+from hot.wire.errors import CulpritError, HotError
 
 
 async def run_frost_attempt(
     client: NodeClient,
-    job: SigningJob,
+    job: SigningRequest,
     receipt: GatekeeperReceipt,
     signers: tuple[int, ...],
     root_package: PublicKeyPackage,
     session_id: str,
-) -> list[SignedMessage]:
+) -> list[SignatureResult]:
     """Commit, share and aggregate among `signers`; AttemptFailed names every failing node."""
     suite = ED25519
-    commit_body = {"session_id": session_id, "receipt": receipt.to_json(), "request": job.wire(), "signers": list(signers)}
+    commit_body = {"session_id": session_id, "receipt": receipt.to_json(), "request": job.to_wire(), "signers": list(signers)}
     answers, failures = await gather_answers({p: client.post(p, "/v1/sign/commit", commit_body) for p in signers})
     commitments = parse_answers(answers, failures, lambda p, a: _parse_commitments(suite, p, a, len(job.messages)))
     if failures:
         raise AttemptFailed(failures)
     package_body = {
         "commitments": {
-            str(p): [{"hiding": suite.serialize_element(c.hiding).hex(), "binding": suite.serialize_element(c.binding).hex()} for c in cs]
+            str(p): [c.to_wire(suite) for c in cs]
             for p, cs in commitments.items()
         }
     }
@@ -70,16 +72,13 @@ async def run_frost_attempt(
             raise AttemptFailed([NodeFailure(int(exc.culprit), f"named by FROST aggregation: {exc}", rest=True)]) from exc
         except HotError as exc:
             raise AttemptFailed(reason=f"aggregation failed without a culprit: {exc}") from exc
-        out.append(SignedMessage(signature.to_bytes(suite), public_key, None))
+        out.append(SignatureResult(signature.to_bytes(suite), public_key, None))
     return out
 
 
 def _parse_commitments(suite: Ciphersuite, p: int, answer: dict[str, Any], count: int) -> list[SigningCommitments]:
     items = answer_items(p, answer, "commitments", count)
-    return [
-        SigningCommitments(p, suite.deserialize_element(bytes.fromhex(c["hiding"])), suite.deserialize_element(bytes.fromhex(c["binding"])))
-        for c in items
-    ]
+    return [SigningCommitments.from_wire(suite, p, c) for c in items]
 
 
 def _parse_shares(suite: Ciphersuite, p: int, answer: dict[str, Any], count: int) -> list[SignatureShare]:

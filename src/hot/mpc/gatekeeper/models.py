@@ -7,13 +7,13 @@ is the 32-byte hash to sign (and not zero modulo the group order, which ECDSA re
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
+from hot.wire.domains import DomainName as Domain
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 HEX_PATTERN = r"^([0-9a-fA-F]{2})*$"
 HexString = Annotated[str, StringConstraints(pattern=HEX_PATTERN, max_length=131072)]
-Domain = Literal["ed25519", "secp256k1"]
 
 
 class SignRequestBody(BaseModel):

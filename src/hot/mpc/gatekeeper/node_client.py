@@ -15,7 +15,7 @@ from typing import Any
 
 from hot.mpc.http11 import Endpoint, KeepAliveClient
 
-from hot.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError
 
 # Refusals that are the key owner's or the user's answer, not the node's fault: never rest for these.
 USER_FACING_CODES = frozenset({"authorization_denied", "unknown_key"})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hot.mpc.gatekeeper.config import ApiKey
 from hot.mpc.gatekeeper.store import GatekeeperStore
 
-from hot.errors import QuotaExceeded
+from hot.wire.errors import QuotaExceeded
 
 
 @dataclass

@@ -14,18 +14,17 @@ import time
 from typing import Any
 
 from hot.mpc.crypto.suites import SECP256K1
-from hot.mpc.gatekeeper.config import ApiKey, Domain, GatekeeperConfig
+from hot.mpc.gatekeeper.config import ApiKey, GatekeeperConfig
 from hot.mpc.gatekeeper.coordinator import SessionCoordinator
 from hot.mpc.gatekeeper.errors import BadRequest, NodesUnavailable, Unauthorized
 from hot.mpc.gatekeeper.models import SignRequestBody
 from hot.mpc.gatekeeper.quotas import QuotaEnforcer
-from hot.mpc.gatekeeper.signing_job import SignedMessage, SigningJob
+from hot.wire.requests import SigningRequest
+from hot.wire.signatures import SignatureResult, verify_signature
 from hot.mpc.gatekeeper.store import GatekeeperStore
-from hot.mpc.gatekeeper.verify import (
-    SignatureCheckFailed,
-    check_signature,
-    derived_public_key_bytes,
-)
+from hot.mpc.gatekeeper.verify import derived_public_key_bytes
+from hot.wire.domains import Domain, spec
+from hot.wire.errors import InvalidSignature
 
 
 class SigningService:
@@ -33,7 +32,7 @@ class SigningService:
 
     def __init__(self, config: GatekeeperConfig, store: GatekeeperStore, quotas: QuotaEnforcer, coordinator: SessionCoordinator) -> None:
         self.config, self.store, self.quotas, self.coordinator = config, store, quotas, coordinator
-        self._in_flight: dict[bytes, asyncio.Future[list[SignedMessage]]] = {}
+        self._in_flight: dict[bytes, asyncio.Future[list[SignatureResult]]] = {}
 
     def authenticate(self, bearer: str | None) -> ApiKey:
         """The ApiKey for `Authorization: Bearer ...`, after taking one rate-limit token."""
@@ -57,14 +56,14 @@ class SigningService:
             return results[0].to_json()
         return {"signatures": [r.to_json() for r in results]}
 
-    async def _signed(self, key: ApiKey, job: SigningJob) -> list[SignedMessage]:
+    async def _signed(self, key: ApiKey, job: SigningRequest) -> list[SignatureResult]:
         cached = self.store.cached_response(job.request_hash)
         if cached is not None:
-            return [SignedMessage(bytes.fromhex(r["signature"]), bytes.fromhex(r["public_key"]), r["recovery_id"]) for r in cached["signatures"]]
+            return [SignatureResult.from_json(r) for r in cached["signatures"]]
         running = self._in_flight.get(job.request_hash)
         if running is not None:
             return await asyncio.shield(running)
-        future: asyncio.Future[list[SignedMessage]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[SignatureResult]] = asyncio.get_running_loop().create_future()
         self._in_flight[job.request_hash] = future
         try:
             results = await self._sign_fresh(key, job)
@@ -77,7 +76,7 @@ class SigningService:
         finally:
             del self._in_flight[job.request_hash]
 
-    async def _sign_fresh(self, key: ApiKey, job: SigningJob) -> list[SignedMessage]:
+    async def _sign_fresh(self, key: ApiKey, job: SigningRequest) -> list[SignatureResult]:
         self.quotas.spend(key, len(job.messages))
         try:
             with self.coordinator.metrics.sign_seconds.labels(job.domain).time():
@@ -88,14 +87,14 @@ class SigningService:
         expected = derived_public_key_bytes(job.domain, self.config.public_key_packages[job.domain], job.key_id)
         try:
             for message, signed in zip(job.messages, results, strict=True):
-                check_signature(job.domain, expected, message, signed)
-        except SignatureCheckFailed as exc:
+                verify_signature(job.domain, expected, message, signed)
+        except InvalidSignature as exc:
             self.quotas.refund(key, len(job.messages))
             raise NodesUnavailable(f"the network returned a signature that does not verify: {exc}") from exc
         self.store.cache_response(job.request_hash, {"signatures": [r.to_json() for r in results]}, int(time.time() * 1000))
         return results
 
-    def _job(self, body: SignRequestBody) -> SigningJob:
+    def _job(self, body: SignRequestBody) -> SigningRequest:
         """Shape checks the schema cannot express; BadRequest before any state changes."""
         self._check_domain(body.domain)
         self._check_key_id(body.key_id)
@@ -110,10 +109,10 @@ class SigningService:
             raise BadRequest(f"a user payload holds at most {self.config.max_payload_bytes} bytes")
         for message in messages:
             self._check_message(body.domain, message)
-        return SigningJob(body.key_id, body.domain, messages, payloads)
+        return SigningRequest(body.key_id, Domain(body.domain), messages, payloads)
 
     def _check_message(self, domain: str, message: bytes) -> None:
-        if domain == "secp256k1":
+        if spec(domain).prehashed:
             if len(message) != 32:
                 raise BadRequest("a secp256k1 message is the 32-byte hash to sign")
             if int.from_bytes(message, "big") % SECP256K1.order == 0:

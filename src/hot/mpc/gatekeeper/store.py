@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 from typing import Any
+from hot.wire.encoding import canonical_text
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS quota_usage (api_key TEXT PRIMARY KEY, used INTEGER NOT NULL);
@@ -86,5 +87,5 @@ class GatekeeperStore:
         with self._lock:
             self._db.execute(
                 "INSERT OR IGNORE INTO signed_requests (request_hash, response, created_ms) VALUES (?, ?, ?)",
-                (request_hash, json.dumps(response, sort_keys=True), now_ms),
+                (request_hash, canonical_text(response), now_ms),
             )

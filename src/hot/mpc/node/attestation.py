@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 QUOTE_TAG = b"hot-protocol/attestation/software-quote/v1\n"
 MEASUREMENT_TAG = b"hot-protocol/attestation/measurement/v1\n"

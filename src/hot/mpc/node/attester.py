@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from hot.mpc.node.attestation import AttestationGuard, SoftwareQuote
-from hot.mpc.node.log_entry import EntryKind
+from hot.wire.log import EntryKind
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 # Issues a quote for this node at the given Unix time (e.g. SoftwareVendor.issue with the
 # node's measurement and signing key bound in).

@@ -2,8 +2,7 @@
 
 Every node decides on its own, in this order, and releases nothing unless all pass:
 
-1. the gatekeeper receipt (`hot.mpc.gatekeeper.receipts.verify_receipt`, the one encoding both
-   sides use): a registered gatekeeper, a valid Ed25519 signature, a `request_hash` equal to
+1. the gatekeeper receipt (`hot.wire.receipts.verify_receipt`, the one encoding both sides use): a registered gatekeeper, a valid Ed25519 signature, a `request_hash` equal to
    `sha256(canonical_json(request))`, a deadline not passed; and neither the receipt nor the
    session seen before (a durable SQLite replay set: a restart does not reopen it);
 2. the node's own attestation (`AttestationGuard.require_valid`): an unattested node refuses;
@@ -19,7 +18,6 @@ pass through here.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import sqlite3
 import threading
 import time
@@ -29,73 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from hot.mpc.chains.base import AuthMethod, ChainError, ChainVerifier
-from hot.mpc.gatekeeper.receipts import (
-    BadReceipt,
-    DeadlineExpired,
-    GatekeeperReceipt,
-    canonical_json,
-    verify_receipt,
-)
+from hot.wire.receipts import GatekeeperReceipt, verify_receipt
+from hot.wire.requests import SigningRequest, policy_msg_hash
 from hot.mpc.node.attestation import AttestationError, AttestationGuard
 from hot.mpc.node.registry_client import AccessListSource
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import AuthorizationDenied, HotError
-
-DOMAINS = ("ed25519", "secp256k1")
-
-
-class BadRequest(HotError):
-    """The request body is malformed (wrong shape, bad hex, wrong hash length)."""
-
-    code = "bad_request"
-
-
-class ReceiptReplayed(HotError):
-    """This receipt or session id was already used once."""
-
-    code = "receipt_replayed"
-
-
-class UnknownKey(HotError):
-    """The key_id is not reserved in the Key Registry, or this node holds no share of the domain."""
-
-    code = "unknown_key"
-
-
-class NotAttested(HotError):
-    """The node has no valid attestation and refuses to sign."""
-
-    code = "not_attested"
-
-
-@dataclass(frozen=True)
-class SignRequestBody:
-    """The request a receipt covers: key_id, domain, messages and one user_payload per auth method."""
-
-    key_id: str
-    domain: str
-    messages: tuple[bytes, ...]
-    user_payloads: tuple[bytes, ...]
-
-    @classmethod
-    def from_json(cls, raw: Any) -> SignRequestBody:
-        try:
-            body = cls(str(raw["key_id"]), str(raw["domain"]), tuple(bytes.fromhex(m) for m in raw["messages"]),
-                       tuple(bytes.fromhex(p) for p in raw["user_payloads"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BadRequest(f"malformed request: {exc!r}") from exc
-        if not body.key_id or body.domain not in DOMAINS or not body.messages:
-            raise BadRequest("request needs a key_id, a domain in ed25519|secp256k1 and at least one message")
-        if body.domain == "secp256k1" and any(len(m) != 32 or not any(m) for m in body.messages):
-            raise BadRequest("secp256k1 messages are non-zero 32-byte hashes")
-        return body
-
-    def msg_hash(self, index: int) -> bytes:
-        """What hot_verify sees: the hash itself (secp256k1) or SHA-256 of the message (ed25519)."""
-        message = self.messages[index]
-        return message if self.domain == "secp256k1" else hashlib.sha256(message).digest()
-
+from hot.wire.errors import AuthorizationDenied, BadRequest, HotError, NotAttested, ReceiptReplayed, UnknownKey
 
 class ReplaySet:
     """Durable set of used receipts and session ids (SQLite, fsync'ed commit before any answer).
@@ -181,7 +119,7 @@ class Authorized:
     """A request every check passed; what the signing session runs on."""
 
     session_id: str
-    request: SignRequestBody
+    request: SigningRequest
     receipt: GatekeeperReceipt
 
 
@@ -227,7 +165,7 @@ class Authorizer:
     async def _check(self, session_id: str, receipt_json: Any, request_json: Any) -> Authorized:
         if not isinstance(session_id, str) or not 0 < len(session_id) <= 128:
             raise BadRequest("session_id must be a string of 1..128 characters")
-        request = SignRequestBody.from_json(request_json)
+        request = SigningRequest.from_wire(request_json)
         receipt = self.check_receipt(receipt_json, request_json)
         await self._replay.claim_async(receipt.digest.hex(), session_id, receipt.deadline_ms)
         try:
@@ -243,7 +181,7 @@ class Authorizer:
         verify_receipt(receipt, request_json, self._gatekeeper_keys(), int(self._clock() * 1000))
         return receipt
 
-    async def check_access(self, request: SignRequestBody) -> None:
+    async def check_access(self, request: SigningRequest) -> None:
         """Every auth method's hot_verify must allow every message (fail closed on chain errors)."""
         try:
             methods = await self._access_lists.access_list(request.key_id)
@@ -264,10 +202,9 @@ class Authorizer:
                 reason = f"{result.code}: {result}" if isinstance(result, HotError) else "hot_verify returned false"
                 raise AuthorizationDenied(f"message {i}: {method.contract_id} on chain {method.chain_id} refused ({reason})")
 
-    async def _verify_one(self, request: SignRequestBody, index: int, method: AuthMethod, payload: bytes) -> bool:
-        verdict = await self._verifier.verify(method, request.msg_hash(index), request.key_id, payload)
+    async def _verify_one(self, request: SigningRequest, index: int, method: AuthMethod, payload: bytes) -> bool:
+        verdict = await self._verifier.verify(method, policy_msg_hash(request.domain, request.messages[index]), request.key_id, payload)
         return bool(verdict.allowed)
 
 
-__all__ = ["Authorized", "Authorizer", "BadReceipt", "BadRequest", "DeadlineExpired", "NotAttested", "ReceiptReplayed",
-           "ReplaySet", "SignRequestBody", "UnknownKey", "canonical_json"]
+__all__ = ["Authorized", "Authorizer", "ReplaySet"]

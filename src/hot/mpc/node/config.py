@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 
 class ConfigError(HotError):

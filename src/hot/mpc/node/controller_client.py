@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from hot.errors import HotError
+from hot.wire.encoding import canonical_json
+from hot.wire.domains import DOMAIN_NAMES
+from hot.wire.errors import HotError
+from hot.wire.records import PROTOCOL_STATES
 
-STATES = ("NotInitialized", "Initializing", "Running", "Resharing")
+STATES = PROTOCOL_STATES
 
 
 class ControllerUnavailable(HotError):
@@ -58,7 +61,7 @@ class ControllerState:
     epoch: int
     threshold: int
     participants: dict[int, ParticipantInfo]
-    domains: tuple[str, ...] = ("ed25519", "secp256k1")
+    domains: tuple[str, ...] = DOMAIN_NAMES
     public_keys: dict[str, str] = field(default_factory=dict)
     gatekeepers: dict[str, bytes] = field(default_factory=dict)
     resharing: ResharingTarget | None = None
@@ -103,7 +106,7 @@ def parse_state(raw: dict[str, Any]) -> ControllerState:
             epoch=int(raw["epoch"]),
             threshold=int(raw["threshold"]),
             participants=_participants(raw["participants"]),
-            domains=tuple(raw.get("domains", ("ed25519", "secp256k1"))),
+            domains=tuple(raw.get("domains", DOMAIN_NAMES)),
             public_keys=dict(raw.get("public_keys", {})),
             gatekeepers={k: bytes.fromhex(v) for k, v in raw.get("gatekeepers", {}).items()},
             resharing=None
@@ -130,7 +133,7 @@ class FileControllerView:
         return parse_state(raw)
 
     def _append(self, vote: dict[str, Any]) -> None:
-        line = (json.dumps(vote, sort_keys=True) + "\n").encode()
+        line = canonical_json(vote) + b"\n"
         fd = os.open(self.votes_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

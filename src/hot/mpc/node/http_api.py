@@ -26,7 +26,7 @@ from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.node.authorizer import Authorizer
 from hot.mpc.node.runner.signing import PeerTimeout, SigningSessions
 
-from hot.errors import CulpritError, HotError
+from hot.wire.errors import CulpritError, HotError
 
 JSON_BODY = Annotated[dict[str, Any], Body()]
 STATUS = {

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 SIGNING_KEY_FILE = "signing_key"
 P2P_KEY_FILE = "p2p_key"

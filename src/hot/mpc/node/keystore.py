@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hot.mpc.node.identity import InsecureKeyFile, load_or_create_secret
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 MASTER_KEY_BYTES = 32
 NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24 bytes = 192 bits

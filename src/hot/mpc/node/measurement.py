@@ -13,11 +13,11 @@ from pathlib import Path
 
 from hot.mpc.node.attestation import measure_sources
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
-# Every package of the distribution (setup.py NAMESPACE_MAP): the node can import any of them.
-MEASURED_PACKAGES = ("hot", "hot.mpc", "hot.sdk", "hot.contracts", "hot.localnet", "hot.bench")
-# Source and package-data suffixes (setup.py package_data); caches and editor files are not code.
+# The whole distribution (one `hot` package tree under src/): the node can import any of it.
+MEASURED_PACKAGES = ("hot",)
+# Source and package-data suffixes (pyproject's package-data); caches and editor files are not code.
 MEASURED_SUFFIXES = frozenset({".py", ".json", ".html", ".js", ".css", ".vy", ".fc", ".boc", ".sql"})
 
 
@@ -29,7 +29,6 @@ class MeasurementError(HotError):
 
 def installed_source_files(packages: tuple[str, ...] = MEASURED_PACKAGES) -> list[tuple[str, bytes]]:
     """(logical path, content) of every measured file, e.g. ("hot/mpc/node/keystore.py", b"...")."""
-    # A dict: in a regular (non-editable) install `hot/` also contains `hot/mpc/`, met twice.
     files: dict[str, bytes] = {}
     for package in packages:
         spec = importlib.util.find_spec(package)

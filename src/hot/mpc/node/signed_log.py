@@ -32,14 +32,14 @@ from typing import Any, Self
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hot.mpc.node.identity import fsync_dir
-from hot.mpc.node.log_entry import (
+from hot.wire.log import (
     GENESIS_PREV_HASH,
     EntryKind,
     LogEntry,
     LogEntryInvalid,
 )
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 _TAIL_CHUNK = 1 << 16
 

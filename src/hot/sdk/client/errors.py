@@ -1,7 +1,7 @@
 """Typed errors of the HOT client: the gatekeeper's error codes as classes, plus local checks.
 
-The gatekeeper answers every 4xx/503 as `{"code", "message"}` (mpc/gatekeeper/errors.py); the
-client raises the same classes the gatekeeper raises, so one `except AuthorizationDenied` works
+The gatekeeper answers every 4xx/503 as `{"code", "message"}` (hot.wire.errors); the client
+raises the same classes the gatekeeper raises, so one `except AuthorizationDenied` works
 in-process and over HTTP. Codes it does not know become `GatekeeperError` with the code kept.
 """
 
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hot.mpc.gatekeeper.errors import (
+from hot.wire.errors import (
+    AuthorizationDenied,
     BadRequest,
+    ContractError,
+    HotError,
+    InvalidSignature,
     NodesUnavailable,
+    QuotaExceeded,
     Unauthorized,
     UnknownKey,
 )
-
-from hot.errors import AuthorizationDenied, ContractError, HotError, QuotaExceeded
 
 
 class GatekeeperError(HotError):
@@ -27,12 +30,6 @@ class GatekeeperError(HotError):
     def __init__(self, message: str, *, status: int | None = None, error_code: str | None = None) -> None:
         super().__init__(message)
         self.status, self.error_code = status, error_code
-
-
-class InvalidSignature(HotError):
-    """A returned signature does not verify under key_id's public key: it is never handed out."""
-
-    code = "invalid_signature"
 
 
 class KeyMismatch(HotError):

@@ -43,7 +43,7 @@ from hot.sdk.client.registry import (
 from hot.sdk.client.signatures import DOMAINS, Domain, SignatureResult, verify_signature
 from nacl.signing import SigningKey
 
-from hot.errors import ContractError
+from hot.wire.errors import ContractError, EncodingError
 
 DEFAULT_TIMEOUT_S = 30.0  # a signature needs nodes to call hot_verify on chains: allow for it
 DEFAULT_REGISTRY = "registry.test.near"
@@ -167,7 +167,7 @@ class HotClient:
         body = self._request("POST", "/v1/sign", json={
             "key_id": key_id, "domain": _domain(domain), "message": bytes(message).hex(),
             "user_payloads": [bytes(p).hex() for p in user_payloads]})
-        result = SignatureResult.from_json(body)
+        result = _result(body)
         verify_signature(domain, self.public_key(key_id, domain), bytes(message), result)
         return result
 
@@ -182,7 +182,7 @@ class HotClient:
         raw = body.get("signatures")
         if not isinstance(raw, list) or len(raw) != len(messages):
             raise GatekeeperError(f"expected {len(messages)} signatures, got {body!r:.200}")
-        results = [SignatureResult.from_json(r) for r in raw]
+        results = [_result(r) for r in raw]
         expected = self.public_key(key_id, domain)
         for message, result in zip(messages, results, strict=True):
             verify_signature(domain, expected, bytes(message), result)
@@ -232,6 +232,13 @@ class HotClient:
         """HOT's get_wallet shape: {access_list: [{account_id, chain_id, metadata}], key_gen, block_height}."""
         result: dict[str, Any] | None = self.near.view(self.registry_id, "get_wallet", {"wallet_id": key_id})
         return result
+
+
+def _result(body: Any) -> SignatureResult:
+    try:
+        return SignatureResult.from_json(body)
+    except EncodingError as exc:
+        raise GatekeeperError(f"malformed signature result: {exc}") from exc
 
 
 def _domain(domain: str) -> Domain:

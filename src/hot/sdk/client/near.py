@@ -26,7 +26,7 @@ from py_near.exceptions.provider import (
     TransactionError,
 )
 
-from hot.errors import ContractError, HotError
+from hot.wire.errors import ContractError, HotError
 
 PANIC_PREFIX = "Smart contract panicked: "
 DEFAULT_GAS = 300 * 10**12

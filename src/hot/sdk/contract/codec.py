@@ -2,8 +2,8 @@
 
 Why canonical JSON rather than borsh: NEAR contracts already take JSON arguments and return JSON,
 so one codec serves storage, arguments and results, and `view_state` output stays readable. The
-encoding is deterministic: sorted object keys, no insignificant whitespace, UTF-8, no floats
-(float rounding is the classic source of cross-machine divergence), and `bytes` as lowercase hex.
+encoding is the project's one canonical JSON (`hot.wire.encoding`: sorted keys, no whitespace,
+ASCII with \\u escapes, no floats) and `bytes` as lowercase hex.
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from hot.sdk.contract.errors import ContractPanic
+from hot.wire.encoding import canonical_json
 
 JsonValue = Any
 Encoder = Callable[[Any], JsonValue]
 Decoder = Callable[[JsonValue], Any]
-
-
-def canonical_json(value: JsonValue) -> bytes:
-    """The one byte encoding of a JSON value: sorted keys, compact separators, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
 def parse_json(raw: bytes) -> JsonValue:
@@ -84,7 +80,7 @@ def _bytes_codec() -> Codec:
 
 def _any_codec() -> Codec:
     def check(value: Any) -> Any:
-        canonical_json(value)  # raises TypeError/ValueError on non-JSON values
+        canonical_json(value)  # raises EncodingError (a ValueError) on non-JSON values
         return value
 
     def guarded(value: Any) -> Any:

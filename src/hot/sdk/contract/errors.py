@@ -7,7 +7,7 @@ A coded failure keeps its code end to end: `require(ok, "E_NOT_OWNER: only the o
 
 from __future__ import annotations
 
-from hot.errors import ContractError
+from hot.wire.errors import ContractError
 
 
 class ContractPanic(ContractError):

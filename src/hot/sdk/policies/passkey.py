@@ -42,7 +42,8 @@ from typing import Any
 import cbor2
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
-from hot.errors import AuthorizationDenied, EncodingError
+from hot.wire.encoding import canonical_json
+from hot.wire.errors import AuthorizationDenied, EncodingError
 from hot.sdk.hostcrypto import p256_verify
 
 BATCH_TAG = b"HOT/passkey/batch-challenge/v1"
@@ -277,7 +278,7 @@ class PasskeyProof:
 
     def to_user_payload(self) -> bytes:
         body = {"assertion": self.assertion.to_json(), "messages": [m.hex() for m in self.messages]}
-        return json.dumps(body, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        return canonical_json(body)
 
     @classmethod
     def from_user_payload(cls, payload: bytes) -> "PasskeyProof":

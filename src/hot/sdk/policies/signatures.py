@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 from hot.sdk import hostcrypto
 
-from hot.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError
 
 Proof = bytes | Mapping[str, bytes]
 

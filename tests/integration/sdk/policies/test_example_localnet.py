@@ -32,7 +32,7 @@ from nacl.signing import VerifyKey
 from py_near import transactions
 from py_near.account import Account
 
-from hot.errors import AuthorizationDenied, ContractError
+from hot.wire.errors import AuthorizationDenied, ContractError
 
 from tests.support.evm_tx import RECIPIENT, STRANGER, eip1559, msg_hash
 from tests.support.signers import Member, b58, payload

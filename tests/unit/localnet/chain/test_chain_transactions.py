@@ -29,7 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from py_near import transactions as pyt
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 from tests.support.contracts import KITCHEN
 

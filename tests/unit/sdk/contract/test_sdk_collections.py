@@ -130,7 +130,7 @@ def test_anchor_reverts_inside_a_test(hot_chain, kitchen):  # type: ignore[no-un
 
 
 def test_transaction_failed_is_a_contract_error(hot_chain, kitchen):  # type: ignore[no-untyped-def]
-    from hot.errors import ContractError
+    from hot.wire.errors import ContractError
 
     with pytest.raises(ContractError):
         hot_chain.root.call(kitchen, "fail_after_write")

@@ -15,7 +15,7 @@ import httpx
 from hot.localnet.chain.actions import Action
 from hot.localnet.chain.signer import KeyPair
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 
 class RpcCallError(HotError):

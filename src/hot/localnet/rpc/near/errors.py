@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 PARSE_ERROR_CODE = -32700
 METHOD_NOT_FOUND_CODE = -32601

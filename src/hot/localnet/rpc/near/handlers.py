@@ -33,7 +33,7 @@ from hot.localnet.rpc.near.params import (
 )
 from hot.localnet.rpc.near.producer import BlockProducer
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 TX_WAIT_TIMEOUT_S = 30.0
 Handler = Callable[[Any], Awaitable[Any]]

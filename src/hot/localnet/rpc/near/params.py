@@ -12,7 +12,7 @@ from typing import Any
 
 from hot.localnet.rpc.near.errors import RpcError, parse_error
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 MAX_BASE64_TX_CHARS = 4 * 1024 * 1024
 

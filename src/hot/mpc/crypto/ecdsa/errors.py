@@ -7,7 +7,7 @@ split view from a reuse from a stale epoch. Errors that name a misbehaving party
 
 from __future__ import annotations
 
-from hot.errors import CulpritError, EncodingError, ProtocolError
+from hot.wire.errors import CulpritError, EncodingError, ProtocolError
 
 
 class ParticipantMismatch(ProtocolError):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hot.errors import InvalidProof, InvalidShare
+from hot.wire.errors import InvalidProof, InvalidShare
 from hot.mpc.crypto.ecdsa.errors import BroadcastMismatch, DegenerateNonce, MissingMessage, ParticipantMismatch
 from hot.mpc.crypto.ecdsa.messages import PresignCommitments, PresignDealing, PresignProduct, PresignReshare
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic, PresignatureShare

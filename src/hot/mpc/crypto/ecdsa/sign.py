@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hot.errors import InvalidShare
+from hot.wire.errors import InvalidShare
 from hot.mpc.crypto.ecdsa.agreement import SignIntent, check_intents
 from hot.mpc.crypto.ecdsa.codec import Reader, u32
 from hot.mpc.crypto.ecdsa.errors import (

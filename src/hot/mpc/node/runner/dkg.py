@@ -31,7 +31,7 @@ from hot.mpc.node.runner.mesh import PeerMesh
 from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import CulpritError, ProtocolError
+from hot.wire.errors import CulpritError, ProtocolError
 
 PREFIX = "dkg/"
 

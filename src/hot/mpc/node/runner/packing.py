@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hot.errors import EncodingError
+from hot.wire.errors import EncodingError
 
 LENGTH_BYTES = 4
 

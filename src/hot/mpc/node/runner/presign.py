@@ -35,7 +35,7 @@ from hot.mpc.node.runner.mesh import PeerMesh
 from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.runner.signing import PeerTimeout
 
-from hot.errors import ProtocolError
+from hot.wire.errors import ProtocolError
 
 PREFIX = "presign/"
 MAX_PRESIGN_BATCH = 32  # presignatures one session may ask of a member: bounds a peer's claim on our CPU

@@ -35,7 +35,7 @@ from hot.mpc.node.runner.presign import (
 from hot.mpc.node.runner.reshare import run_reshare
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import HotError, ProtocolError
+from hot.wire.errors import HotError, ProtocolError
 
 BACKOFF_SECONDS = 3.0  # the longest pause after consecutive presign failures of one signer set
 FIRST_BACKOFF_SECONDS = 0.25  # after a first failure (often transient); doubles per consecutive failure

@@ -31,7 +31,7 @@ from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import HotError, ProtocolError
+from hot.wire.errors import HotError, ProtocolError
 
 
 class OldKeyDisagreement(ProtocolError):

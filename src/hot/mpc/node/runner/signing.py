@@ -13,7 +13,7 @@ releases its share only if all of them signed the same transcript (split-view de
 
 Answers on the wire (docs/node-api.md): a FROST share is hex of `SignatureShare.to_bytes`; an
 ECDSA share is `{"share": hex(ecdsa SignatureShare.to_bytes), "presignature":
-hex(hot.mpc.gatekeeper.ecdsa_wire.encode_presignature_public)}`, what the combiner checks against.
+hex(hot.mpc.crypto.ecdsa.presignature.encode_presignature_public)}`, what the combiner checks against.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from hot.mpc.crypto import frost
 from hot.mpc.crypto.derivation import derive_key_package
 from hot.mpc.crypto.ecdsa import SignIntent, SignRequest, sign_intent, sign_share
-from hot.mpc.crypto.ecdsa.presignature import PresignatureShare
+from hot.mpc.crypto.ecdsa.presignature import PresignatureShare, encode_presignature_public
 from hot.mpc.crypto.frost_messages import (
     SigningCommitments,
     SigningNonces,
@@ -38,20 +38,15 @@ from hot.mpc.crypto.frost_messages import (
 from hot.mpc.crypto.keys import KeyPackage
 from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.crypto.suites import Ciphersuite, get_suite
-from hot.mpc.gatekeeper.ecdsa_wire import encode_presignature_public
-from hot.mpc.node.authorizer import (
-    Authorized,
-    BadRequest,
-    DeadlineExpired,
-    UnknownKey,
-    canonical_json,
-)
+from hot.mpc.node.authorizer import Authorized
 from hot.mpc.node.keystore import KeystoreError
 from hot.mpc.node.presign_pool import PresignaturePool
 from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.errors import CulpritError, HotError, ProtocolError
+from hot.wire.domains import Domain
+from hot.wire.encoding import canonical_json
+from hot.wire.errors import BadRequest, CulpritError, DeadlineExpired, HotError, ProtocolError, UnknownKey
 
 
 class UnknownSession(HotError):
@@ -148,15 +143,12 @@ class SigningSessions:
         ids = self._check_signers(signers, key, request.domain)
         session = OpenSession(authorized, ids)
         answer: dict[str, Any] = {"participant_id": self.participant_id}
-        if request.domain == "ed25519":
+        if request.domain is Domain.ED25519:
             suite = key.suite
             session.key, session.key_package = key, derive_key_package(suite, key.to_packages()[0], request.key_id)
             for _ in request.messages:
                 session.nonces.append(frost.commit(suite, session.key_package, os.urandom)[0])
-            answer["commitments"] = [
-                {"hiding": suite.serialize_element(n.commitments.hiding).hex(), "binding": suite.serialize_element(n.commitments.binding).hex()}
-                for n in session.nonces
-            ]
+            answer["commitments"] = [n.commitments.to_wire(suite) for n in session.nonces]
         else:
             answer["presignatures"] = self.pool.ids_for(self._epoch(), ids)
         self.sessions[authorized.session_id] = session
@@ -173,7 +165,7 @@ class SigningSessions:
             raise DeadlineExpired("the session's receipt deadline has passed")
         if not isinstance(package, dict):
             raise BadRequest("package must be an object")
-        if session.authorized.request.domain == "ed25519":
+        if session.authorized.request.domain is Domain.ED25519:
             shares: list[Any] = self._frost_shares(session, package)
         else:
             shares = await self._ecdsa_shares(session, package)
@@ -206,13 +198,12 @@ class SigningSessions:
         session.nonces.clear()
         return out
 
-    def _commitment(self, suite: Ciphersuite, mine: SigningNonces, participant: int, raw: dict[str, str]) -> SigningCommitments:
+    def _commitment(self, suite: Ciphersuite, mine: SigningNonces, participant: int, raw: Any) -> SigningCommitments:
         """A signer's commitment from the package: peers' decoded and validated (RFC 9591 §4.1 via the
         suite), this node's own compared byte for byte with the one it issued (no second validation)."""
-        hiding, binding = bytes.fromhex(raw["hiding"]), bytes.fromhex(raw["binding"])
         if participant != self.participant_id:
-            return SigningCommitments(participant, suite.deserialize_element(hiding), suite.deserialize_element(binding))
-        if (hiding, binding) != (suite.serialize_element(mine.commitments.hiding), suite.serialize_element(mine.commitments.binding)):
+            return SigningCommitments.from_wire(suite, participant, raw)
+        if raw != mine.commitments.to_wire(suite):
             raise BadRequest("the package carries another commitment for this node than the one it made")
         return mine.commitments
 

@@ -14,7 +14,7 @@ import asyncio
 import struct
 from dataclasses import dataclass
 
-from hot.errors import HotError
+from hot.wire.errors import HotError
 
 FRAME_VERSION = 1
 DEFAULT_MAX_FRAME_SIZE = 8 << 20

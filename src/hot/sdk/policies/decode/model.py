@@ -14,7 +14,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
-from hot.errors import AuthorizationDenied, EncodingError, HotError
+from hot.wire.errors import AuthorizationDenied, EncodingError, HotError
 
 NATIVE = "native"
 

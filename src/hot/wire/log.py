@@ -1,23 +1,23 @@
-"""One entry of the node's signed log: its canonical bytes, hash and signature (pure, no I/O).
+"""One entry of a node's signed log: its canonical bytes, hash and signature (pure, no I/O).
 
 Whitepaper §3.2.3: "Dispute resolution relies on TEE-signed MPC node logs" with timestamps,
 gatekeeper requests, validation outcomes, protocol round statuses and errors. A fisherman hands
 one entry (its JSON line) and the node's attested signing key to the Controller; the Controller
-recomputes the hash with `entry_hash` and checks the signature with `LogEntry.verify`. Both are
-pure functions so contracts can import this module.
+recomputes the hash with `entry_hash` and checks the signature with `LogEntry.verify`. The node
+writes with this module and the Controller's evidence check reads with it (hot.wire: one
+definition of the bytes).
 
 Exact bytes (docs/node.md, "Signed log"):
     hashed  = b"hot-protocol/node-log/entry/v1\\n" || canonical_json({"body", "kind", "prev_hash", "seq", "time"})
     hash    = SHA-256(hashed)
     signed  = b"hot-protocol/node-log/signature/v1\\n" || hash          (Ed25519, the node's signing key)
-canonical_json: keys sorted, separators "," and ":", ASCII only (\\uXXXX escapes), no floats,
-integers in (-2^53, 2^53); prev_hash is lowercase hex; genesis prev_hash is 32 zero bytes.
+canonical_json is hot.wire.encoding's (ASCII only, no floats, integers within ±(2^53-1)); prev_hash
+is lowercase hex; the genesis prev_hash is 32 zero bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,21 +28,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from hot.errors import HotError
+from hot.wire.encoding import canonical_json, check_portable, hex_field, parse_strict
+from hot.wire.errors import LogEntryInvalid
 
 HASH_TAG = b"hot-protocol/node-log/entry/v1\n"
 SIGNATURE_TAG = b"hot-protocol/node-log/signature/v1\n"
 GENESIS_PREV_HASH = bytes(32)
 MAX_BODY_BYTES = 1 << 20
-_MAX_SAFE_INT = 2**53
-_MAX_DEPTH = 32
 _LINE_FIELDS = frozenset({"seq", "time", "kind", "body", "prev_hash", "hash", "signature"})
-
-
-class LogEntryInvalid(HotError):
-    """A log entry is malformed, non-canonical, or its hash or signature does not check."""
-
-    code = "log_entry_invalid"
 
 
 class EntryKind(StrEnum):
@@ -55,32 +48,9 @@ class EntryKind(StrEnum):
     ATTESTATION = "attestation"
 
 
-def check_body(value: Any, depth: int = 0) -> None:
+def check_body(value: Any) -> None:
     """Refuse values whose JSON encoding is not canonical across languages (floats, huge ints)."""
-    if depth > _MAX_DEPTH:
-        raise LogEntryInvalid(f"log body nests deeper than {_MAX_DEPTH}")
-    if value is None or isinstance(value, (bool, str)):
-        return
-    if isinstance(value, int):
-        if not -_MAX_SAFE_INT < value < _MAX_SAFE_INT:
-            raise LogEntryInvalid("log body integers must be within ±2^53; encode larger ones as strings")
-        return
-    if isinstance(value, list):
-        for item in value:
-            check_body(item, depth + 1)
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise LogEntryInvalid("log body object keys must be strings")
-            check_body(item, depth + 1)
-        return
-    raise LogEntryInvalid(f"log body cannot hold {type(value).__name__} (floats and bytes have no canonical JSON)")
-
-
-def canonical_json(value: Any) -> bytes:
-    """The one canonical JSON encoding used for hashing and for the stored line."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode()
+    check_portable(value, error=LogEntryInvalid)
 
 
 def entry_hash(seq: int, time_ms: int, kind: EntryKind | str, body: Any, prev_hash: bytes) -> bytes:
@@ -92,29 +62,6 @@ def entry_hash(seq: int, time_ms: int, kind: EntryKind | str, body: Any, prev_ha
     if len(hashed) > MAX_BODY_BYTES:
         raise LogEntryInvalid(f"log entry exceeds {MAX_BODY_BYTES} bytes")
     return hashlib.sha256(HASH_TAG + hashed).digest()
-
-
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise LogEntryInvalid(f"duplicate key {key!r} in log line")
-        result[key] = value
-    return result
-
-
-def _reject_float(text: str) -> Any:
-    raise LogEntryInvalid(f"float {text} in log line")
-
-
-def _hex(value: Any, length: int, field: str) -> bytes:
-    try:
-        raw = bytes.fromhex(value) if isinstance(value, str) else b""
-    except ValueError:
-        raw = b""
-    if len(raw) != length or raw.hex() != value:
-        raise LogEntryInvalid(f"{field} must be {length} bytes of lowercase hex")
-    return raw
 
 
 @dataclass(frozen=True)
@@ -141,18 +88,25 @@ class LogEntry:
         """The exact message the Ed25519 signature covers."""
         return SIGNATURE_TAG + self.hash
 
-    def verify(self, public_key: bytes | Ed25519PublicKey) -> None:
-        """Recompute the hash and check the signature; raise LogEntryInvalid with the reason."""
-        if entry_hash(self.seq, self.time, self.kind, self.body, self.prev_hash) != self.hash:
-            raise LogEntryInvalid("hash does not match the entry's contents")
+    def hash_holds(self) -> bool:
+        """True when `hash` is the hash of this entry's contents."""
+        return entry_hash(self.seq, self.time, self.kind, self.body, self.prev_hash) == self.hash
+
+    def signature_holds(self, public_key: bytes | Ed25519PublicKey) -> bool:
+        """True when `signature` is the node key's signature over the tagged hash."""
         try:
             key = Ed25519PublicKey.from_public_bytes(public_key) if isinstance(public_key, bytes) else public_key
-        except ValueError as exc:
-            raise LogEntryInvalid(f"not an Ed25519 public key: {exc}") from exc
-        try:
             key.verify(self.signature, self.signed_bytes())
-        except InvalidSignature as exc:
-            raise LogEntryInvalid("signature does not verify under the node's public key") from exc
+        except (ValueError, InvalidSignature):
+            return False
+        return True
+
+    def verify(self, public_key: bytes | Ed25519PublicKey) -> None:
+        """Recompute the hash and check the signature; raise LogEntryInvalid with the reason."""
+        if not self.hash_holds():
+            raise LogEntryInvalid("hash does not match the entry's contents")
+        if not self.signature_holds(public_key):
+            raise LogEntryInvalid("signature does not verify under the node's public key")
 
     def to_json_line(self) -> bytes:
         """The stored form: canonical JSON of all fields (hex for bytes) and a newline."""
@@ -174,10 +128,7 @@ class LogEntry:
     @classmethod
     def from_json_line(cls, line: bytes) -> LogEntry:
         """Parse one stored line strictly: exact fields, no duplicates, canonical bytes."""
-        try:
-            data = json.loads(line, object_pairs_hook=_reject_duplicate_keys, parse_float=_reject_float)
-        except (ValueError, RecursionError) as exc:
-            raise LogEntryInvalid(f"line is not JSON: {exc}") from exc
+        data = parse_strict(line, error=LogEntryInvalid)
         if not isinstance(data, dict) or set(data) != _LINE_FIELDS:
             raise LogEntryInvalid(f"a log line is an object with exactly the fields {sorted(_LINE_FIELDS)}")
         for field in ("seq", "time"):
@@ -193,9 +144,9 @@ class LogEntry:
             time=data["time"],
             kind=kind,
             body=data["body"],
-            prev_hash=_hex(data["prev_hash"], 32, "prev_hash"),
-            hash=_hex(data["hash"], 32, "hash"),
-            signature=_hex(data["signature"], 64, "signature"),
+            prev_hash=hex_field(data["prev_hash"], 32, "prev_hash", error=LogEntryInvalid),
+            hash=hex_field(data["hash"], 32, "hash", error=LogEntryInvalid),
+            signature=hex_field(data["signature"], 64, "signature", error=LogEntryInvalid),
         )
         if entry.to_json_line() != line.rstrip(b"\n") + b"\n":
             raise LogEntryInvalid("line is not in canonical encoding")

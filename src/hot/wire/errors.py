@@ -1,0 +1,177 @@
+"""The project's one error hierarchy (STYLE.md habit 5; issue 16: one entry per meaning).
+
+Every failure a user, a peer or a contract caller can cause is one of these classes, with a
+message a person can act on. Each class states, once, the three names it has on the three wires:
+
+- `code`: the stable string in HTTP error bodies `{"code", "message"}` (node and gatekeeper APIs);
+- `status`: the HTTP status that goes with it;
+- `contract_code`: the `E_...` code a contract panics with for the same meaning.
+
+docs/errors.md is generated from this module (`python -m hot.wire.errors`), so the table and the
+code cannot drift. Protocol errors that can name a misbehaving party carry it as `culprit`
+(identifiable abort).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class HotError(Exception):
+    """Base of every error this project raises on purpose."""
+
+    code: ClassVar[str] = "hot_error"
+    status: ClassVar[int] = 500
+    contract_code: ClassVar[str] = "E_INTERNAL"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.__class__.__doc__ or self.code)
+        self.message = message
+
+
+class EncodingError(HotError, ValueError):
+    """A value's byte encoding is malformed, non-canonical or out of range."""
+
+    code = "bad_encoding"
+    status = 400
+    contract_code = "E_BAD_ENCODING"
+
+
+class ProtocolError(HotError):
+    """A cryptographic protocol cannot continue (wrong round, wrong participants, bad input)."""
+
+    code = "protocol_error"
+    status = 409
+    contract_code = "E_PROTOCOL"
+
+
+class CulpritError(ProtocolError):
+    """A protocol error caused by one identifiable participant (identifiable abort)."""
+
+    code = "culprit"
+
+    def __init__(self, culprit: int | str, message: str = "") -> None:
+        super().__init__(message or f"{self.__class__.__name__}: participant {culprit!r} misbehaved")
+        self.culprit = culprit
+
+
+class InvalidShare(CulpritError):
+    """A share (secret share, signature share, presignature share) failed its public check."""
+
+    code = "invalid_share"
+
+
+class InvalidProof(CulpritError):
+    """A zero-knowledge proof (e.g. a DKG proof of knowledge) did not verify."""
+
+    code = "invalid_proof"
+
+
+class AuthorizationDenied(HotError):
+    """A key's access list did not authorize the request (a hot_verify said no or failed)."""
+
+    code = "authorization_denied"
+    status = 403
+    contract_code = "E_DENIED"
+
+
+class QuotaExceeded(HotError):
+    """An API key spent its quota or exceeded its rate limit."""
+
+    code = "quota_exceeded"
+    status = 429
+    contract_code = "E_QUOTA"
+
+
+class ContractError(HotError):
+    """A contract refused a call with a coded failure, e.g. `E_NOT_PARTICIPANT: ...`."""
+
+    code = "contract_error"
+    status = 400
+
+    def __init__(self, error_code: str, message: str = "") -> None:
+        super().__init__(f"{error_code}: {message}" if message else error_code)
+        self.error_code = error_code
+
+
+class BadRequest(HotError):
+    """The request is malformed (shape, hex, lengths, batch size, domain); fix it and resend."""
+
+    code = "bad_request"
+    status = 400
+    contract_code = "E_BAD_ARGS"
+
+
+class UnknownDomain(BadRequest, EncodingError):
+    """The domain is not one of the network's (hot.wire.domains)."""
+
+
+class InvalidSignature(ProtocolError):
+    """A signature does not verify under the key it is reported for: it is never returned or accepted."""
+
+    code = "invalid_signature"
+    contract_code = "E_BAD_SIGNATURE"
+
+
+class BadReceipt(HotError):
+    """A receipt is malformed, from an unregistered gatekeeper, badly signed or for another request."""
+
+    code = "bad_receipt"
+    status = 401
+    contract_code = "E_BAD_RECEIPT"
+
+
+class DeadlineExpired(HotError):
+    """A receipt's deadline has passed; the gatekeeper must issue a new one."""
+
+    code = "deadline_expired"
+    status = 410
+    contract_code = "E_EXPIRED"
+
+
+class LogEntryInvalid(HotError):
+    """A signed-log entry is malformed, non-canonical, or its hash or signature does not check."""
+
+    code = "log_entry_invalid"
+    status = 400
+    contract_code = "E_BAD_EVIDENCE"
+
+
+class UnknownKey(HotError):
+    """No key is reserved under this key_id in the Key Registry, or no key of that domain exists yet."""
+
+    code = "unknown_key"
+    status = 404
+    contract_code = "E_UNKNOWN_KEY"
+
+
+class ReceiptReplayed(HotError):
+    """This receipt or session id was already used once."""
+
+    code = "receipt_replayed"
+    status = 409
+    contract_code = "E_REPLAYED"
+
+
+class NotAttested(HotError):
+    """The node has no valid attestation and refuses to sign."""
+
+    code = "not_attested"
+    status = 503
+    contract_code = "E_NOT_ATTESTED"
+
+
+class Unauthorized(HotError):
+    """No API key, or one this gatekeeper does not know: send `Authorization: Bearer API_KEY`."""
+
+    code = "unauthorized"
+    status = 401
+    contract_code = "E_UNAUTHORIZED"
+
+
+class NodesUnavailable(HotError):
+    """Not enough healthy MPC nodes answered correctly to finish the signature; retry later."""
+
+    code = "nodes_unavailable"
+    status = 503
+    contract_code = "E_UNAVAILABLE"
