@@ -42,7 +42,7 @@ class LocalnetAccess:
 
     @cached_property
     def _operator(self) -> tuple[str, str]:
-        from hot.localnet.chain.signer import read_key_file
+        from hot.near.signer import read_key_file
 
         account_id, key = read_key_file(self.root_key_file)
         return account_id, key.secret
@@ -59,7 +59,7 @@ class LocalnetAccess:
     def deploy_contract(self, name: str, source: Path, init: str, args: dict[str, Any]) -> str:
         """Create `<name>.<root>` (or `<name>-2.<root>`... if taken: the data dir may be reused), deploy
         the Python contract `source` and call `init`; its account id."""
-        from hot.localnet.chain.actions import DeployContract, FunctionCall
+        from hot.near.actions import DeployContract, FunctionCall
         from hot.localnet.cluster.deploy import GAS, ProtocolDeployer
 
         deployer = ProtocolDeployer(self.near_rpc, self.root_key_file)

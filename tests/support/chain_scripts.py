@@ -4,7 +4,7 @@ tests/integration/localnet/chain/test_chain_durability.py)."""
 from __future__ import annotations
 
 import base58
-from hot.localnet.chain.actions import (
+from hot.near.actions import (
     AccessKey,
     AddKey,
     CreateAccount,
@@ -13,7 +13,7 @@ from hot.localnet.chain.actions import (
     Transfer,
 )
 from hot.localnet.chain.chain import NEAR, Chain
-from hot.localnet.chain.signer import KeyPair
+from hot.near.signer import KeyPair
 
 from .contracts import KITCHEN
 

@@ -22,7 +22,7 @@ import hot.contracts
 import hot.examples.passkey_wallet
 import pytest
 from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair
+from hot.near.signer import KeyPair
 from hot.localnet.serve import ServerThread
 from hot.sdk.client import HotClient, access_method
 from hot.sdk.policies.passkey import PasskeyProof, batch_challenge

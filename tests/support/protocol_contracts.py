@@ -13,7 +13,7 @@ from typing import Any
 import hot.contracts
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.localnet.chain.signer import KeyPair
+from hot.near.signer import KeyPair
 from hot.sdk.testing import LocalAccount, TestChain
 
 CONTRACTS = Path(hot.contracts.__file__).parent

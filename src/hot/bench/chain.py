@@ -1,10 +1,11 @@
 """`hot bench chain`: view calls and committed transactions per second through the NEAR RPC.
 
-The chain runs as its own process (`hot localnet chain`), the client is the unmodified py-near in
-this one, so server and client do not share a GIL (on a 2-core machine they get a core each).
+The chain runs as its own process (`hot localnet chain`), the clients run in this one, so server
+and client do not share a GIL (on a 2-core machine they get a core each). Two clients: the
+unmodified py-near (what a NEAR developer would use) and the project's own `hot.near.NearRpc`.
 Views: `hot_verify` on the guide's Approvals contract. Transactions: `approve` function calls,
-signed and committed (`broadcast_tx_commit`), from several accounts in parallel (one account's
-nonces must arrive in order, so each account sends sequentially).
+signed and committed (py-near: `broadcast_tx_commit`; hot.near: `send_tx` until FINAL), from
+several accounts in parallel, each account sending sequentially.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ APPROVALS = Path(__file__).resolve().parents[1] / "examples" / "approvals" / "co
 NEAR = 10**24
 
 
-async def _setup_accounts(url: str, root_id: str, root_secret: str, count: int) -> list[Any]:
-    from hot.localnet.chain.signer import KeyPair
+async def _setup_accounts(url: str, root_id: str, root_secret: str, count: int) -> tuple[list[Any], list[Any]]:
+    from hot.near.signer import KeyPair
     from py_near import transactions
     from py_near.account import Account
 
     root = Account(root_id, root_secret, rpc_addr=url)
     await root.startup()
-    workers = []
+    workers, keys = [], []
     code = APPROVALS.read_bytes()
     for i in range(count):
         account_id = f"bench{i}.{root_id}"
@@ -41,8 +42,9 @@ async def _setup_accounts(url: str, root_id: str, root_secret: str, count: int) 
         worker = Account(account_id, key.secret, rpc_addr=url)
         await worker.startup()
         workers.append(worker)
+        keys.append((account_id, key))
     await root.shutdown()
-    return workers
+    return workers, keys
 
 
 async def _timed(total: int, concurrency: int, op: Any) -> tuple[float, list[float]]:
@@ -67,7 +69,7 @@ def _row(name: str, n: int, elapsed: float, samples: list[float]) -> dict[str, A
 async def _run(url: str, root_id: str, root_secret: str, quick: bool) -> list[dict[str, Any]]:
     lanes = 16
     views, txs = (500, 300) if quick else (4000, 2000)
-    workers = await _setup_accounts(url, root_id, root_secret, lanes)
+    workers, keys = await _setup_accounts(url, root_id, root_secret, lanes)
     try:
         async def one_view(lane: int, i: int) -> None:
             result = await workers[lane].view_function(workers[lane].account_id, "hot_verify", {"msg_hash": f"h{i}"})
@@ -80,17 +82,37 @@ async def _run(url: str, root_id: str, root_secret: str, quick: bool) -> list[di
         await _timed(lanes * 4, lanes, one_view)  # warm-up: connections, code cache
         rows = [_row("view call_function (py-near)", views, *await _timed(views, lanes, one_view))]
         rows.append(_row("committed tx broadcast_tx_commit (py-near)", txs, *await _timed(txs, lanes, one_tx)))
-        return rows
+        return rows + await _hot_near_rows(url, keys, views, txs, lanes)
     finally:
         for worker in workers:
             await worker.shutdown()
+
+
+async def _hot_near_rows(url: str, keys: list[Any], views: int, txs: int, lanes: int) -> list[dict[str, Any]]:
+    """The same views and transactions through hot.near's NearRpc (final reads, local nonces)."""
+    from hot.near import NearRpc
+
+    rpc = NearRpc(url)
+    try:
+        async def one_view(lane: int, i: int) -> None:
+            assert await rpc.view(keys[lane][0], "hot_verify", {"msg_hash": f"v{i}"}) is False
+
+        async def one_tx(lane: int, i: int) -> None:
+            account_id, key = keys[lane]
+            await rpc.function_call(account_id, key, account_id, "approve", {"msg_hash": f"n{i}"}, gas=10**14)
+
+        await _timed(lanes * 4, lanes, one_view)
+        return [_row("view call_function final (hot.near)", views, *await _timed(views, lanes, one_view)),
+                _row("committed tx send_tx FINAL (hot.near)", txs, *await _timed(txs, lanes, one_tx))]
+    finally:
+        await rpc.aclose()
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Rows `{"bench", "per_s", "p50_ms", "p99_ms"}` for views and committed transactions."""
     import logging
 
-    from hot.localnet.chain.signer import read_key_file
+    from hot.near.signer import read_key_file
     from hot.localnet.rpc.near.process import ChainProcess
 
     logging.getLogger("asyncio").setLevel(logging.ERROR)

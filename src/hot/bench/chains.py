@@ -149,17 +149,17 @@ def near_setup() -> Iterator[Setup]:
     from pathlib import Path
 
     import base58
-    from hot.localnet.chain.actions import DeployContract
-    from hot.localnet.rpc.near.client import NearJsonRpcClient
     from hot.localnet.rpc.near.server import RpcNode
     from hot.mpc.chains.base import NEAR_CHAIN_ID
     from hot.mpc.chains.near import NearVerifier
+    from hot.near import BlockingNearRpc, DeployContract, outcome_value
 
     msg_hash = os.urandom(32)
     with tempfile.TemporaryDirectory() as data_dir, RpcNode(Path(data_dir)) as node:
         assert node.chain is not None
-        with NearJsonRpcClient(node.url) as client:
-            client.send(node.root_account, node.chain.root_key, node.root_account, [DeployContract(NEAR_POLICY.encode())])
+        with BlockingNearRpc(node.url) as client:
+            outcome_value(client.sign_and_send(node.root_account, node.chain.root_key, node.root_account,
+                                               [DeployContract(NEAR_POLICY.encode())]))
         payload = ("approve:" + base58.b58encode(msg_hash).decode()).encode()
         yield [node.url] * ENDPOINTS, NearVerifier, AuthMethod(NEAR_CHAIN_ID, node.root_account), msg_hash, payload
 

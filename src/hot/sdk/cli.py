@@ -36,23 +36,22 @@ def _report(outcome: dict[str, Any]) -> None:
     for receipt in outcome["receipts_outcome"]:
         for line in receipt["outcome"]["logs"]:
             typer.echo(f"log: {line}")
-    status = outcome["status"]
-    if "Failure" in status:
-        from hot.sdk.testing import failure_code
+    from hot.near.outcomes import failure_code, transaction_failure
 
-        kind = status["Failure"].get("ActionError", {}).get("kind", status["Failure"])
-        code, message = failure_code(kind)
+    failed = transaction_failure(outcome)
+    if failed is not None:
+        code, message = failure_code(failed.kind)
         typer.echo(f"failed: {code}: {message}", err=True)
         raise typer.Exit(1)
-    raw = base64.b64decode(status.get("SuccessValue", ""))
+    raw = base64.b64decode(outcome["status"].get("SuccessValue", ""))
     typer.echo(json.dumps(json.loads(raw)) if raw else "ok")
     typer.echo(f"transaction: {outcome['transaction']['hash']}")
 
 
 def _client(rpc: str) -> Any:
-    from hot.localnet.rpc.near.client import NearJsonRpcClient
+    from hot.near import BlockingNearRpc
 
-    return NearJsonRpcClient(rpc)
+    return BlockingNearRpc(rpc)
 
 
 def _fail(exc: Exception) -> None:
@@ -73,16 +72,8 @@ def deploy(
     key_file: Path = KEY_FILE_OPTION,
 ) -> None:
     """Deploy a Python contract module's source (optionally creating the account and initializing)."""
-    from hot.localnet.chain.actions import (
-        AccessKey,
-        AddKey,
-        CreateAccount,
-        DeployContract,
-        FunctionCall,
-        Transfer,
-    )
-    from hot.localnet.chain.signer import read_key_file
-    from hot.localnet.rpc.near.client import RpcCallError
+    from hot.near import AccessKey, AddKey, CreateAccount, DeployContract, FunctionCall, Transfer, read_key_file
+    from hot.wire.errors import NearRpcError
 
     signer_id, key = read_key_file(key_file)
     actions: list[Any] = []
@@ -94,8 +85,8 @@ def deploy(
     sender = signer_id if create else account_id
     with _client(rpc) as client:
         try:
-            outcome = client.send(sender, key, account_id, actions)
-        except RpcCallError as exc:
+            outcome = client.sign_and_send(sender, key, account_id, actions)
+        except NearRpcError as exc:
             _fail(exc)
     _report(outcome)
 
@@ -112,16 +103,15 @@ def call(
     key_file: Path = KEY_FILE_OPTION,
 ) -> None:
     """Send a signed function-call transaction and print its result and logs."""
-    from hot.localnet.chain.actions import FunctionCall
-    from hot.localnet.chain.signer import read_key_file
-    from hot.localnet.rpc.near.client import RpcCallError
+    from hot.near import FunctionCall, read_key_file
+    from hot.wire.errors import NearRpcError
 
     signer_id, key = read_key_file(key_file)
     with _client(rpc) as client:
         try:
-            outcome = client.send(signer or signer_id, key, contract_id,
-                                  [FunctionCall(method, json.dumps(_args(args)).encode(), gas, deposit)])
-        except RpcCallError as exc:
+            outcome = client.sign_and_send(signer or signer_id, key, contract_id,
+                                           [FunctionCall(method, json.dumps(_args(args)).encode(), gas, deposit)])
+        except NearRpcError as exc:
             _fail(exc)
     _report(outcome)
 
@@ -134,12 +124,12 @@ def view(
     rpc: str = RPC_OPTION,
 ) -> None:
     """Call a read-only method and print its JSON result."""
-    from hot.localnet.rpc.near.client import RpcCallError
+    from hot.wire.errors import ContractError, NearRpcError
 
     with _client(rpc) as client:
         try:
             typer.echo(json.dumps(client.view(contract_id, method, _args(args))))
-        except RpcCallError as exc:
+        except (NearRpcError, ContractError) as exc:
             _fail(exc)
 
 

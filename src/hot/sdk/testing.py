@@ -27,7 +27,9 @@ from typing import Any
 
 import base58
 import pytest
-from hot.localnet.chain.actions import (
+from hot.localnet.chain.chain import NEAR, Chain
+from hot.localnet.chain.errors import ContractExecutionError
+from hot.near.actions import (
     AccessKey,
     AddKey,
     CreateAccount,
@@ -37,56 +39,13 @@ from hot.localnet.chain.actions import (
     FunctionCallPermission,
     Transfer,
 )
-from hot.localnet.chain.chain import NEAR, Chain
-from hot.localnet.chain.errors import ContractExecutionError
-from hot.localnet.chain.signer import KeyPair
-from hot.sdk.contract.errors import split_code
+from hot.near.outcomes import failure_code, outcome_logs, transaction_failure, view_failure_code  # noqa: F401 (failure_code: public helper)
+from hot.near.signer import KeyPair
 
-from hot.wire.errors import ContractError
+from hot.wire.errors import ContractError, TransactionFailed  # noqa: F401 (TransactionFailed: what send raises)
 from hot.localnet.cluster.testing import LocalnetHandle, hot_localnet, hot_localnet_options  # noqa: F401
 
 DEFAULT_GAS = 300 * 10**12
-PANIC_PREFIX = "Smart contract panicked: "
-
-
-class TransactionFailed(ContractError):
-    """A transaction executed but failed; `error_code` is the contract's code when it panicked."""
-
-    def __init__(self, status: dict[str, Any], outcome: dict[str, Any]) -> None:
-        kind = status["Failure"].get("ActionError", {}).get("kind", status["Failure"])
-        code, message = failure_code(kind)
-        logs = [line for r in outcome.get("receipts_outcome", []) for line in r["outcome"]["logs"]]
-        super().__init__(code, message + (f" (logs: {logs})" if logs else ""))
-        self.kind, self.outcome, self.logs = kind, outcome, logs
-
-
-def failure_code(kind: Any) -> tuple[str, str]:
-    """The coded error inside NEAR's failure JSON (E_... for panics, the variant name otherwise)."""
-    if isinstance(kind, dict) and "FunctionCallError" in kind:
-        inner = kind["FunctionCallError"]
-        if isinstance(inner, dict) and isinstance(inner.get("ExecutionError"), str):
-            text = inner["ExecutionError"]
-            if text.startswith(PANIC_PREFIX):
-                return split_code(text[len(PANIC_PREFIX):])
-            return "E_EXECUTION", text
-        if isinstance(inner, dict) and inner.get("MethodResolveError") == "MethodNotFound":
-            return "E_METHOD_NOT_FOUND", "method not found"
-        if isinstance(inner, dict) and isinstance(inner.get("CompilationError"), dict):
-            compilation = inner["CompilationError"]
-            if "CodeDoesNotExist" in compilation:
-                return "E_CODE_DOES_NOT_EXIST", json.dumps(compilation)
-            return "E_BAD_CONTRACT", str(compilation.get("PrepareError", compilation))
-        return "E_FUNCTION_CALL", json.dumps(inner)
-    name = next(iter(kind)) if isinstance(kind, dict) else str(kind)
-    return name, json.dumps(kind)
-
-
-def view_failure_code(vm_error: str) -> str:
-    """The coded error inside a view's `vm_error` text."""
-    marker = 'panic_msg: "'
-    if marker in vm_error:
-        return split_code(json.loads('"' + vm_error.split(marker, 1)[1].rsplit('"', 1)[0] + '"'))[0]
-    return "E_METHOD_NOT_FOUND" if "MethodNotFound" in vm_error else "E_EXECUTION"
 
 
 def contract_source(contract: str | Path | type | bytes) -> bytes:
@@ -128,11 +87,11 @@ class LocalAccount:
         nonce = int(raw_chain.view_access_key(self.account_id, str(self.key.public_key))["nonce"]) + 1
         head = base58.b58decode(raw_chain.head["header"]["hash"])
         outcome = raw_chain.submit(self.key.sign_transaction(self.account_id, receiver_id, nonce, head, actions))
-        logs = [line for r in outcome["receipts_outcome"] for line in r["outcome"]["logs"]]
-        if "Failure" in outcome["status"]:
-            raise TransactionFailed(outcome["status"], outcome)
+        failed = transaction_failure(outcome)
+        if failed is not None:
+            raise failed
         raw = base64.b64decode(outcome["status"].get("SuccessValue", ""))
-        return CallResult(json.loads(raw) if raw else None, logs, outcome)
+        return CallResult(json.loads(raw) if raw else None, outcome_logs(outcome), outcome)
 
     def call(self, contract_id: str | LocalAccount, method: str, args: dict[str, Any] | None = None, *,
              deposit: int = 0, gas: int = DEFAULT_GAS) -> CallResult:
@@ -228,7 +187,7 @@ def reverts(error_code: str) -> Iterator[None]:
     try:
         yield
     except ContractExecutionError as exc:
-        got = view_failure_code(exc.vm_error)
+        got = view_failure_code(exc.vm_error)[0]
         if got != error_code:
             raise AssertionError(f"expected failure {error_code}, got {got}: {exc.vm_error}") from exc
         return

@@ -175,3 +175,73 @@ class NodesUnavailable(HotError):
     code = "nodes_unavailable"
     status = 503
     contract_code = "E_UNAVAILABLE"
+
+
+class NearRpcError(HotError):
+    """A NEAR JSON-RPC endpoint could not be reached or answered with an error; `cause` is NEAR's
+    cause name (`UNKNOWN_ACCOUNT`, `TIMEOUT_ERROR`, ...; empty when no endpoint answered)."""
+
+    code = "near_rpc_error"
+    status = 502
+    contract_code = "E_NEAR_RPC"
+
+    def __init__(self, message: str = "", *, cause: str = "", error: object = None) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.error = error
+
+
+class TransactionRejected(NearRpcError):
+    """NEAR refused a transaction before executing it (`InvalidTxError`): nothing changed, not even
+    the nonce. `detail` is the variant, e.g. `{"InvalidNonce": {"tx_nonce", "ak_nonce"}}`."""
+
+    code = "transaction_rejected"
+    status = 400
+    contract_code = "E_INVALID_TX"
+
+    def __init__(self, message: str = "", *, detail: object = None, error: object = None) -> None:
+        super().__init__(message, cause="INVALID_TRANSACTION", error=error)
+        self.detail = detail
+
+
+class TransactionOutcomeUnknown(NearRpcError):
+    """A signed transaction was sent but its outcome was not learned before the deadline. It may
+    still execute: look it up by `tx_hash`; signing the same intent again could do it twice."""
+
+    code = "transaction_outcome_unknown"
+    status = 504
+    contract_code = "E_TX_UNKNOWN"
+
+    def __init__(self, message: str = "", *, tx_hash: str = "") -> None:
+        super().__init__(message, cause="TIMEOUT_ERROR")
+        self.tx_hash = tx_hash
+
+
+class TransactionFailed(ContractError):
+    """A transaction executed and failed; `error_code` is the contract's panic code (`E_NOT_OWNER`)
+    when it panicked, else NEAR's failure variant. `kind` is NEAR's `ActionError.kind`."""
+
+    code = "transaction_failed"
+
+    def __init__(self, error_code: str, message: str = "", *, kind: object = None,
+                 outcome: dict[str, object] | None = None, logs: tuple[str, ...] = ()) -> None:
+        super().__init__(error_code, message)
+        self.kind, self.outcome, self.logs = kind, outcome or {}, list(logs)
+
+
+class ViewFailed(ContractError):
+    """A view call failed on the contract (panic, missing method); `error_code` is the panic's code."""
+
+    code = "view_failed"
+
+
+def split_code(text: str) -> tuple[str, str]:
+    """Split a contract's panic text "E_CODE: message" into code and message (no code: E_PANIC).
+
+    The convention by which a contract's `E_...` code crosses NEAR's error text unchanged
+    (docs/errors.md); contracts write it, clients and the chain read it back with this.
+    """
+    head, sep, rest = text.partition(":")
+    if sep and head and head.replace("_", "").isalnum() and head.upper() == head and " " not in head:
+        return head, rest.strip()
+    return "E_PANIC", text

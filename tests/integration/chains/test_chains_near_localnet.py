@@ -13,8 +13,7 @@ from pathlib import Path
 
 import base58
 import pytest
-from hot.localnet.chain.actions import DeployContract
-from hot.localnet.rpc.near.client import NearJsonRpcClient
+from hot.near import BlockingNearRpc, DeployContract
 from hot.localnet.rpc.near.server import RpcNode
 from hot.mpc.chains.base import NEAR_CHAIN_ID, AuthMethod, Verdict
 from hot.mpc.chains.registry import registry_from_config
@@ -52,9 +51,9 @@ def near_node(tmp_path_factory: pytest.TempPathFactory, evm: EvmFixture) -> Iter
     with RpcNode(Path(tmp_path_factory.mktemp("near"))) as node:
         assert node.chain is not None
         source = POLICY.format(evm_chain_id=evm.chain_id, evm_contract=evm.payload_echo)
-        with NearJsonRpcClient(node.url) as client:
-            outcome = client.send(node.root_account, node.chain.root_key, node.root_account,
-                                  [DeployContract(source.encode())])
+        with BlockingNearRpc(node.url) as client:
+            outcome = client.sign_and_send(node.root_account, node.chain.root_key, node.root_account,
+                                           [DeployContract(source.encode())])
         assert "SuccessValue" in outcome["status"]
         yield node
 

@@ -24,7 +24,7 @@ from hot.examples.passkey_wallet.gatekeeper_signer import (
 from hot.examples.passkey_wallet.server import WalletSettings, create_wallet_app
 from hot.examples.passkey_wallet.signer import UnknownKey
 from hot.localnet.bitcoin import BitcoinNode, create_app
-from hot.localnet.chain.signer import KeyPair, write_key_file
+from hot.near.signer import KeyPair, write_key_file
 from hot.localnet.serve import ServerThread
 from hot.sdk.client import HotClient
 from typer.testing import CliRunner

@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hot.localnet.chain.actions import FunctionCall
-from hot.localnet.chain.signer import read_key_file
+from hot.near import BlockingNearRpc, FunctionCall
+from hot.near.signer import read_key_file
 from hot.localnet.cluster import ClusterError, ComponentStartError, down, up
 from hot.localnet.cluster.config import ClusterOptions
 from hot.localnet.cluster.processes import ProcessRecord, spawn
-from hot.localnet.rpc.near.client import NearJsonRpcClient
 
 from .probes import alive, check_every_url, recorded_pids, root_public_keys
 
@@ -33,8 +32,8 @@ def propose(status: dict[str, object], data_dir: Path, description: str) -> int:
     """A DAO proposal by the root account: durable contract state written through a transaction."""
     root, key = read_key_file(data_dir / "chain" / "validator_key.json")
     args = {"kind": "set_unstake_delay", "args": {"blocks": 77}, "description": description}
-    with NearJsonRpcClient(str(status["near_rpc"])) as client:
-        outcome = client.send(root, key, "dao.test.near", [FunctionCall("propose", json.dumps(args).encode(), 300 * 10**12, 0)])
+    with BlockingNearRpc(str(status["near_rpc"])) as client:
+        outcome = client.sign_and_send(root, key, "dao.test.near", [FunctionCall("propose", json.dumps(args).encode(), 300 * 10**12, 0)])
     assert "SuccessValue" in outcome["status"], outcome["status"]
     return int(json.loads(base64.b64decode(outcome["status"]["SuccessValue"])))
 
@@ -77,7 +76,7 @@ def test_cli_up_status_down_and_second_up_keeps_state(tmp_path: Path) -> None:
         assert root_public_keys(second["near_rpc"]) == domains  # no second keygen: the nodes kept their shares
         assert [(data_dir / "nodes" / f"node-{i}" / "signing_key").read_bytes() for i in (1, 2, 3)] == identities
         assert second["state"] == "up" and second["gatekeeper"]
-        with NearJsonRpcClient(second["near_rpc"]) as client:
+        with BlockingNearRpc(second["near_rpc"]) as client:
             kept = client.view("dao.test.near", "get_proposal", {"proposal_id": proposal})
         assert kept["description"] == "survives a restart" and kept["args"] == {"blocks": 77}
         check_every_url(second)

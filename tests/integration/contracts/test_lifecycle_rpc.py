@@ -16,17 +16,17 @@ from typing import Any
 
 import pytest
 from hot.contracts.registry_access import RESERVE_TAG, canonical_json
-from hot.localnet.chain.actions import (
+from hot.localnet.chain.chain import NEAR
+from hot.near import (
     AccessKey,
     AddKey,
+    BlockingNearRpc,
     CreateAccount,
     DeployContract,
     FunctionCall,
+    KeyPair,
     Transfer,
 )
-from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair
-from hot.localnet.rpc.near.client import NearJsonRpcClient
 from hot.mpc.node.attestation import SoftwareVendor
 from hot.wire.log import GENESIS_PREV_HASH, LogEntry
 from hot.sdk.testing import failure_code
@@ -42,11 +42,11 @@ VENDOR = SoftwareVendor.test_vendor()
 class Actor:
     """An account on the RPC chain that signs its own transactions."""
 
-    def __init__(self, rpc: NearJsonRpcClient, account_id: str, key: KeyPair) -> None:
+    def __init__(self, rpc: BlockingNearRpc, account_id: str, key: KeyPair) -> None:
         self.rpc, self.account_id, self.key = rpc, account_id, key
 
     def call(self, contract: Actor, method: str, args: dict[str, Any] | None = None, deposit: int = 0) -> Any:
-        outcome = self.rpc.send(self.account_id, self.key, contract.account_id,
+        outcome = self.rpc.sign_and_send(self.account_id, self.key, contract.account_id,
                                 [FunctionCall(method, json.dumps(args or {}).encode(), GAS, deposit)])
         if "Failure" in outcome["status"]:
             kind = outcome["status"]["Failure"].get("ActionError", {}).get("kind")
@@ -72,19 +72,19 @@ class CallRefused(Exception):
         self.code = code
 
 
-def create(rpc: NearJsonRpcClient, root: Actor, name: str, code: bytes | None = None,
+def create(rpc: BlockingNearRpc, root: Actor, name: str, code: bytes | None = None,
            init: dict[str, Any] | None = None) -> Actor:
     account_id = f"{name}.{root.account_id}"
     key = KeyPair.from_seed(account_id.encode())
     actions: list[Any] = [CreateAccount(), Transfer(30 * NEAR), AddKey(key.public_key, AccessKey(0, None))]
     if code is not None:
         actions += [DeployContract(code), FunctionCall("new", json.dumps(init or {}).encode(), GAS, 0)]
-    outcome = rpc.send(root.account_id, root.key, account_id, actions)
+    outcome = rpc.sign_and_send(root.account_id, root.key, account_id, actions)
     assert "SuccessValue" in outcome["status"], outcome["status"]
     return Actor(rpc, account_id, key)
 
 
-def now_s(rpc: NearJsonRpcClient) -> int:
+def now_s(rpc: BlockingNearRpc) -> int:
     return int(rpc.call("block", {"finality": "final"})["header"]["timestamp"]) // 10**9
 
 
@@ -92,7 +92,7 @@ def now_s(rpc: NearJsonRpcClient) -> int:
 class Net:
     """The deployed protocol on the RPC chain and the accounts that drive it."""
 
-    rpc: NearJsonRpcClient
+    rpc: BlockingNearRpc
     root: Actor
     members: list[Actor]
     dao: Actor
@@ -111,7 +111,7 @@ class Net:
         assert self.dao.view("get_proposal", {"proposal_id": pid})["status"] == "executed"
 
 
-def deploy(rpc: NearJsonRpcClient, root: Actor) -> Net:
+def deploy(rpc: BlockingNearRpc, root: Actor) -> Net:
     """Deploy and initialize the four contracts (each `new` runs in its deploy transaction)."""
     suffix = root.account_id
     members = [create(rpc, root, f"lc-member{i}") for i in range(3)]
@@ -220,7 +220,7 @@ def registry_answers(net: Net) -> None:
 
 
 def test_full_lifecycle_over_rpc(near_rpc) -> None:  # type: ignore[no-untyped-def]
-    with NearJsonRpcClient(near_rpc.url) as rpc:
+    with BlockingNearRpc(near_rpc.url) as rpc:
         net = deploy(rpc, Actor(rpc, near_rpc.root_account, KeyPair.from_secret(near_rpc.root_secret_key)))
         keygen(net)
         add_node(net)

@@ -15,7 +15,7 @@ from typing import Any
 
 import hot.contracts
 import pytest
-from hot.localnet.chain.signer import write_key_file
+from hot.near.signer import write_key_file
 from hot.mpc.node.config import NodeConfig
 from hot.mpc.node.identity import NodeIdentity
 from hot.mpc.node.registry_client import StaticAccessLists

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hot.localnet.chain.signer import KeyPair, write_key_file
+from hot.near import KeyPair, outcome_value, write_key_file
 from hot.mpc.node.config import ConfigError, NodeConfig
 from hot.mpc.node.controller_client import ControllerUnavailable
 from hot.mpc.node.controller_near import NearControllerView
@@ -25,7 +23,7 @@ def node(i: int) -> dict[str, Any]:
 
 
 class RecordingRpc:
-    """Stands in for NearJsonRpcClient: answers views from `views`, records transactions."""
+    """Stands in for hot.near.NearRpc: answers views from `views`, records function calls."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.views: dict[str, Any] = {"get_state": state, "get_gatekeepers": [
@@ -34,15 +32,16 @@ class RecordingRpc:
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
         self.node_reads: list[str] = []
 
-    def view(self, account_id: str, method: str, args: dict[str, Any] | None = None) -> Any:
+    async def view(self, account_id: str, method: str, args: dict[str, Any] | None = None) -> Any:
         if method == "get_node":
             self.node_reads.append(args["account_id"])  # type: ignore[index]
             return node(ACCOUNTS.index(args["account_id"]) + 1)  # type: ignore[index]
         return self.views[method]
 
-    def send(self, signer_id: str, key: KeyPair, receiver_id: str, actions: list[Any]) -> dict[str, Any]:
-        self.sent.append((signer_id, actions[0].method_name, json.loads(actions[0].args)))
-        return {"status": {"SuccessValue": base64.b64encode(b"null").decode()}}
+    async def function_call(self, signer_id: str, key: KeyPair, contract_id: str, method: str,
+                            args: dict[str, Any] | None = None, **options: Any) -> Any:
+        self.sent.append((signer_id, method, args or {}))
+        return None
 
 
 def keygen_state(domain_id: int, votes: dict[str, str], ed_key: str | None = None, attempt: int = 0) -> dict[str, Any]:
@@ -112,7 +111,11 @@ def test_a_vote_is_sent_only_for_the_open_key_event_and_once(tmp_path: Path) -> 
 
 def test_a_refused_transaction_is_an_error(tmp_path: Path) -> None:
     view, rpc = make_view(tmp_path, keygen_state(0, {}))
-    rpc.send = lambda *a: {"status": {"Failure": {"ActionError": "E_NOT_ATTESTED"}}}  # type: ignore[method-assign]
+    async def refuse(*args: Any, **options: Any) -> Any:  # what NEAR answers when the contract panics
+        return outcome_value({"status": {"Failure": {"ActionError": {"index": 0, "kind": {"FunctionCallError": {
+            "ExecutionError": "Smart contract panicked: E_NOT_ATTESTED: no valid quote"}}}}}})
+
+    rpc.function_call = refuse  # type: ignore[method-assign]
     with pytest.raises(ControllerUnavailable, match="E_NOT_ATTESTED"):
         asyncio.run(view.vote_pk(2, 0, "ed25519", "11" * 32))
 

@@ -42,7 +42,7 @@ def resolve_endpoints(status: dict[str, Any], *, gatekeeper: str | None, api_key
                       esplora: str | None, key_file: Path | None, registry: str | None = None) -> WalletEndpoints:
     """Options win over status.json (`bitcoin_api` is the Esplora URL, `root_key_file` the operator's
     key, `contracts.registry` the Registry); the key file falls back to `<data_dir>/chain/validator_key.json`."""
-    from hot.localnet.chain.signer import read_key_file
+    from hot.near.signer import read_key_file
 
     gatekeeper, api_key = gatekeeper or status.get("gatekeeper"), api_key or status.get("api_key")
     near_rpc = near_rpc or status.get("near_rpc")

@@ -15,21 +15,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import base58
 from hot.examples.passkey_wallet.signer import UnknownKey
-from hot.sdk.client import Domain, HotClient, NearSession, access_method
+from hot.near import (
+    AccessKey,
+    AddKey,
+    BlockingNearRpc,
+    CreateAccount,
+    DeployContract,
+    FunctionCall,
+    KeyPair,
+    Transfer,
+    outcome_value,
+)
+from hot.near.queries import json_args
+from hot.sdk.client import Domain, HotClient, access_method
 from hot.sdk.client import UnknownKey as GatekeeperUnknownKey
 from hot.sdk.policies.passkey import PasskeyCredential
-from nacl.signing import SigningKey
-from py_near import transactions
-from py_near.account import Account
 
-from hot.wire.errors import ContractError
+from hot.wire.errors import ContractError, NearRpcError
 
 CONTRACT_SOURCE = Path(__file__).with_name("contract.py")
 DOMAIN: Domain = "secp256k1"  # Bitcoin keys
@@ -72,35 +78,26 @@ def deploy_passkey_contract(rpc_url: str, owner_id: str, owner_key: str, contrac
 
     Returns True if it deployed, False if the contract was already answering.
     """
-    try:
-        NearSession(rpc_url).view(contract_id, "get_passkey", {"key_id": ""})
-        return False
-    except ContractError:  # no such account, no code, or not this contract: deploy it
-        pass
-
-    async def deploy() -> bool:
-        owner = Account(owner_id, owner_key, rpc_addr=rpc_url)
-        await owner.startup()
+    owner = KeyPair.from_secret(owner_key)
+    with BlockingNearRpc(rpc_url) as rpc:
         try:
-            actions = [transactions.create_create_account_action(), transactions.create_transfer_action(5 * 10**24),
-                       transactions.create_full_access_key_action(near_public_key(owner_key)),
-                       transactions.create_deploy_contract_action(CONTRACT_SOURCE.read_bytes()),
-                       transactions.create_function_call_action(
-                           "new", json.dumps({"registry": registry_id}).encode(), 10**14, 0)]
-            result = await owner.sign_and_submit_tx(contract_id, actions)
-            if "Failure" in result.status:
-                raise ContractError("E_DEPLOY_FAILED", json.dumps(result.status)[:300])
-            return True
-        finally:
-            await owner.shutdown()
-
-    return asyncio.run(deploy())
+            rpc.view(contract_id, "get_passkey", {"key_id": ""})
+            return False
+        except ContractError:  # not this contract (yet): deploy it
+            pass
+        except NearRpcError as exc:
+            if exc.cause not in ("UNKNOWN_ACCOUNT", "NO_CONTRACT_CODE"):
+                raise
+        actions = [CreateAccount(), Transfer(5 * 10**24), AddKey(owner.public_key, AccessKey(0, None)),
+                   DeployContract(CONTRACT_SOURCE.read_bytes()),
+                   FunctionCall("new", json_args({"registry": registry_id}), 10**14, 0)]
+        outcome_value(rpc.sign_and_send(owner_id, owner, contract_id, actions))
+    return True
 
 
 def near_public_key(secret_key: str) -> bytes:
     """The raw Ed25519 public key of a NEAR `ed25519:<base58 seed||public>` secret key."""
-    raw = base58.b58decode(secret_key.removeprefix("ed25519:"))
-    return bytes(SigningKey(raw[:32]).verify_key)
+    return KeyPair.from_secret(secret_key).public_key.data
 
 
 __all__ = ["CONTRACT_SOURCE", "GatekeeperSigner", "deploy_passkey_contract", "near_public_key"]

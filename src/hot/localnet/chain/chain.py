@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hot.localnet.chain import accounts, blocks
-from hot.localnet.chain.actions import AccessKey
+from hot.near.actions import AccessKey
 from hot.localnet.chain.errors import (
     ContractExecutionError,
     InvalidTransaction,
@@ -32,9 +32,9 @@ from hot.localnet.chain.errors import (
 from hot.localnet.chain.executor import CallFailed
 from hot.localnet.chain.queries import StateQueries
 from hot.localnet.chain.runtime import Runtime
-from hot.localnet.chain.signer import KeyPair
+from hot.near.signer import KeyPair
 from hot.localnet.chain.state import CommittedState, Overlay
-from hot.localnet.chain.transaction import SignedTransaction, decode_signed_transaction
+from hot.near.transaction import SignedTransaction, decode_signed_transaction
 from hot.localnet.chain.validation import GAS_PRICE, MAX_TX_BYTES, put_access_key
 
 from hot.wire.errors import EncodingError

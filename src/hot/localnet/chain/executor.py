@@ -16,6 +16,7 @@ from typing import Any
 from hot.localnet.chain.loader import ContractCache
 from hot.localnet.chain.metering import GasMeter, OutOfGas
 from hot.localnet.chain.state import Overlay, account_key, code_key, data_prefix
+from hot.near.outcomes import PANIC_PREFIX, VIEW_PANIC_MARKER
 from hot.sdk.contract.context import BlockInfo, ExecutionContext, PromiseCall, activate
 from hot.sdk.contract.decorators import dispatch
 from hot.sdk.contract.errors import (
@@ -49,8 +50,9 @@ class CallFailed(Exception):
 
 
 def panic_failure(message: str, logs: list[str], gas_used: int = 0) -> CallFailed:
-    return CallFailed({"FunctionCallError": {"ExecutionError": f"Smart contract panicked: {message}"}},
-                      f"wasm execution failed with error: HostError(GuestPanic {{ panic_msg: {json.dumps(message)} }})",
+    # nearcore's two texts for one panic; hot.near.outcomes reads the E_ code back out of each.
+    return CallFailed({"FunctionCallError": {"ExecutionError": f"{PANIC_PREFIX}{message}"}},
+                      f"wasm execution failed with error: HostError(GuestPanic {{ {VIEW_PANIC_MARKER}{json.dumps(message)[1:]} }})",
                       logs, gas_used)
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from hot.localnet.chain import accounts
-from hot.localnet.chain.actions import AccessKey
+from hot.near.actions import AccessKey
 from hot.localnet.chain.errors import QueryError
 from hot.localnet.chain.state import (
     CommittedState,
@@ -20,7 +20,7 @@ from hot.localnet.chain.state import (
     data_prefix,
     keys_prefix,
 )
-from hot.localnet.chain.transaction import KEY_NAMES, PublicKey
+from hot.near.keys import KEY_NAMES, PublicKey
 from hot.localnet.chain.validation import access_key_of
 
 from hot.wire.errors import EncodingError

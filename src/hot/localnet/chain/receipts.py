@@ -14,7 +14,7 @@ import hashlib
 from typing import Any
 
 import base58
-from hot.localnet.chain.actions import Action, action_json
+from hot.near.actions import Action, action_json
 
 
 @dataclasses.dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 import base58
 from hot.localnet.chain import accounts
-from hot.localnet.chain.actions import (
+from hot.near.actions import (
     AddKey,
     CreateAccount,
     DeleteAccount,
@@ -38,7 +38,7 @@ from hot.localnet.chain.state import (
     data_prefix,
     keys_prefix,
 )
-from hot.localnet.chain.transaction import SignedTransaction
+from hot.near.transaction import SignedTransaction
 from hot.localnet.chain.validation import (
     ACTION_BASE_GAS,
     GAS_PRICE,

@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from hot.localnet.chain import accounts
-from hot.localnet.chain.actions import AccessKey, FunctionCall, Transfer
+from hot.near.actions import AccessKey, FunctionCall, Transfer
 from hot.localnet.chain.errors import InvalidTransaction
 from hot.localnet.chain.state import Overlay, access_key_key
-from hot.localnet.chain.transaction import SignedTransaction
+from hot.near.transaction import SignedTransaction
 
 GAS_PRICE = 100_000_000  # yoctoNEAR per gas, NEAR's minimum gas price
 TX_BASE_GAS = 2_428_000_000_000  # about NEAR's cost of converting a transaction to a receipt

@@ -10,26 +10,28 @@ at once.
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import hot.contracts
 from hot.localnet.chain.accounts import EMPTY_CODE_HASH
-from hot.localnet.chain.actions import (
+from hot.localnet.cluster.processes import ClusterError
+from hot.mpc.node.attestation import SoftwareVendor
+from hot.near import (
     AccessKey,
     AddKey,
+    BlockingNearRpc,
     CreateAccount,
     DeployContract,
     FunctionCall,
+    KeyPair,
     Transfer,
+    outcome_value,
+    read_key_file,
 )
-from hot.localnet.chain.signer import KeyPair, read_key_file
-from hot.localnet.cluster.processes import ClusterError
-from hot.localnet.rpc.near.client import NearJsonRpcClient, RpcCallError
-from hot.mpc.node.attestation import SoftwareVendor
+from hot.near.queries import json_args
+from hot.wire.errors import NearRpcError, TransactionFailed
 
 CONTRACTS_DIR = Path(hot.contracts.__file__).resolve().parent
 NEAR = 10**24
@@ -48,23 +50,20 @@ class ContractPlan:
     init_args: dict[str, Any]
 
 
-def send_checked(client: NearJsonRpcClient, signer_id: str, key: KeyPair, receiver_id: str, actions: list[Any]) -> Any:
+def send_checked(client: BlockingNearRpc, signer_id: str, key: KeyPair, receiver_id: str, actions: list[Any]) -> Any:
     """Send a transaction and wait; its decoded result, or ClusterError naming the failure."""
     try:
-        outcome = client.send(signer_id, key, receiver_id, actions)
-    except RpcCallError as exc:
+        return outcome_value(client.sign_and_send(signer_id, key, receiver_id, actions))
+    except TransactionFailed as exc:
+        raise ClusterError(f"transaction {signer_id} -> {receiver_id} failed: {exc}") from exc
+    except NearRpcError as exc:
         raise ClusterError(f"transaction {signer_id} -> {receiver_id} refused: {exc}") from exc
-    status = outcome["status"]
-    if "Failure" in status:
-        raise ClusterError(f"transaction {signer_id} -> {receiver_id} failed: {json.dumps(status['Failure'])}")
-    raw = base64.b64decode(status.get("SuccessValue", ""))
-    return json.loads(raw) if raw else None
 
 
-def call_as(client: NearJsonRpcClient, signer_id: str, key: KeyPair, contract_id: str, method: str,
+def call_as(client: BlockingNearRpc, signer_id: str, key: KeyPair, contract_id: str, method: str,
             args: dict[str, Any]) -> Any:
     """One function call signed by `signer_id` with `key`."""
-    return send_checked(client, signer_id, key, contract_id, [FunctionCall(method, json.dumps(args).encode(), GAS, 0)])
+    return send_checked(client, signer_id, key, contract_id, [FunctionCall(method, json_args(args), GAS, 0)])
 
 
 class ProtocolDeployer:
@@ -72,7 +71,7 @@ class ProtocolDeployer:
 
     def __init__(self, rpc_url: str, root_key_file: Path) -> None:
         self.root_id, self.key = read_key_file(root_key_file)
-        self.client = NearJsonRpcClient(rpc_url)
+        self.client = BlockingNearRpc(rpc_url)
 
     def account(self, name: str) -> str:
         return f"{name}.{self.root_id}"
@@ -96,9 +95,8 @@ class ProtocolDeployer:
     def has_code(self, account_id: str) -> bool | None:
         """True: holds a contract; False: exists without one; None: no such account."""
         try:
-            found = self.client.call("query", {"request_type": "view_account", "account_id": account_id,
-                                               "finality": "final"})
-        except RpcCallError as exc:
+            found = self.client.view_account(account_id)
+        except NearRpcError as exc:
             if exc.cause == "UNKNOWN_ACCOUNT":
                 return None
             raise
@@ -110,7 +108,7 @@ class ProtocolDeployer:
 
     def call(self, signer_id: str, contract_id: str, method: str, args: dict[str, Any], deposit: int = 0) -> Any:
         """A function call signed with the root key (every localnet operator account shares it)."""
-        return self.send(signer_id, contract_id, [FunctionCall(method, json.dumps(args).encode(), GAS, deposit)])
+        return self.send(signer_id, contract_id, [FunctionCall(method, json_args(args), GAS, deposit)])
 
     def create_account(self, account_id: str, balance: int = 50 * NEAR, key: KeyPair | None = None) -> None:
         """A sub-account of the root, funded, with `key` (default: the root key) as full access key."""
@@ -129,7 +127,7 @@ class ProtocolDeployer:
         code = (CONTRACTS_DIR / plan.source).read_bytes()
         self.send(self.root_id, account_id, [
             CreateAccount(), Transfer(50 * NEAR), AddKey(self.key.public_key, AccessKey(0, None)),
-            DeployContract(code), FunctionCall("new", json.dumps(plan.init_args).encode(), GAS, 0)])
+            DeployContract(code), FunctionCall("new", json_args(plan.init_args), GAS, 0)])
         return True
 
     def deploy_all(self) -> dict[str, str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hot.localnet.chain.signer import KeyPair, read_key_file, write_key_file
+from hot.near.signer import KeyPair, read_key_file, write_key_file
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer, call_as
 from hot.localnet.cluster.processes import ClusterError

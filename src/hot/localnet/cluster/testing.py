@@ -49,7 +49,7 @@ class LocalnetHandle:
     def deploy_contract(self, name: str, source: Path | str | bytes, init: str | None = None,
                         args: dict[str, Any] | None = None) -> str:
         """Deploy a Python contract (file path, or source text/bytes) to a new `<name>.<root>`; its account id."""
-        from hot.localnet.chain.actions import DeployContract, FunctionCall
+        from hot.near.actions import DeployContract, FunctionCall
         from hot.localnet.cluster.deploy import GAS, ProtocolDeployer
 
         code = source if isinstance(source, bytes) else (Path(source).read_bytes() if isinstance(source, Path)
@@ -68,7 +68,7 @@ class LocalnetHandle:
 
     def client(self, **kwargs: Any) -> Any:
         """A `hot.sdk.client.HotClient` for this localnet, signing NEAR transactions as the root account."""
-        from hot.localnet.chain.signer import read_key_file
+        from hot.near.signer import read_key_file
         from hot.sdk.client import HotClient
 
         account_id, key = read_key_file(self.root_key_file)

@@ -9,12 +9,12 @@ delegation `{chain_id, contract_id, method, input}` that the registry evaluates 
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 import base58
+from hot.near import queries
 from hot.wire.encoding import canonical_json
+from hot.wire.errors import EncodingError, ViewFailed
 from hot.mpc.chains.base import (
     DEFAULT_METHOD,
     AuthMethod,
@@ -49,28 +49,21 @@ def hot_verify_args(msg_hash: bytes, key_id: str, user_payload: bytes, msg_body:
 
 
 def call_function_params(account_id: str, method: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "request_type": "call_function",
-        "finality": "final",
-        "account_id": account_id,
-        "method_name": method,
-        "args_base64": base64.b64encode(json.dumps(args, separators=(",", ":")).encode()).decode(),
-    }
+    """hot.near's `query/call_function` at final finality, with compact JSON arguments."""
+    return queries.call_function_params(account_id, method, queries.json_args(args), queries.FINAL)
 
 
 def decode_call_result(result: object) -> Any:
-    """The JSON value a view returned; NEAR's `result.error` (a contract panic) is PolicyCallFailed."""
-    if not isinstance(result, dict):
-        raise MalformedAnswer("call_function result must be an object")
-    if "error" in result:
-        raise PolicyCallFailed(f"NEAR contract call failed: {result['error']}")
-    raw = result.get("result")
-    if not isinstance(raw, list) or not all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 256 for b in raw):
-        raise MalformedAnswer("call_function result.result must be a list of byte values")
+    """The JSON value a view returned (hot.near decodes it); a contract panic is PolicyCallFailed."""
     try:
-        return json.loads(bytes(raw))
-    except ValueError as exc:
-        raise MalformedAnswer("NEAR policy answer is not JSON (truncated?)") from exc
+        raw = queries.call_function_result(result).value
+        if not raw:
+            raise EncodingError("the view returned nothing")
+        return queries.decode_json_value(raw)
+    except ViewFailed as exc:
+        raise PolicyCallFailed(f"NEAR contract call failed: {exc}") from exc
+    except EncodingError as exc:
+        raise MalformedAnswer(f"NEAR policy answer is malformed: {exc}") from exc
 
 
 def verdict_from_answer(answer: Any, endpoint: str) -> Verdict:

@@ -33,14 +33,16 @@ class _Strict(BaseModel):
 class ControllerSource(_Strict):
     """Where the Controller's state is read and votes are sent.
 
-    `near`: the Controller contract `account_id` through the NEAR JSON-RPC `rpc_url` (votes are
-    signed with the node's NEAR account key `near_key_file`). `file`: a Controller-shaped JSON
+    `near`: the Controller contract `account_id` through the NEAR JSON-RPC `rpc_url`, then
+    `fallback_rpc_urls` in order when it cannot answer (votes are signed with the node's NEAR
+    account key `near_key_file`). `file`: a Controller-shaped JSON
     state document (`path`) plus a votes file, for running nodes before or without the contract
     (the protocol runner reads both through the same `ControllerView`).
     """
 
     kind: Literal["near", "file"] = "near"
     rpc_url: str = ""
+    fallback_rpc_urls: list[str] = []
     account_id: str = ""
     near_account_id: str = ""
     near_key_file: Path | None = None

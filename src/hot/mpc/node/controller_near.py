@@ -14,22 +14,19 @@ Mapping (docs/node.md, "Controller seam"):
 - Resharing: the current set stays `participants`, the key event's set is the `resharing` target;
 - gatekeepers: the `active` entries of `get_gatekeepers()`.
 
-The RPC client is the localnet's synchronous `NearJsonRpcClient` (one NEAR client in the project),
-run in a worker thread so the node's event loop keeps serving while a transaction commits.
+The RPC client is `hot.near.NearRpc` (the project's one NEAR client, async on the node's own
+loop): views at final finality, since every vote and every protocol step follows from them;
+votes signed with the next nonce of the node's key and sent with `send_tx` until final, so the
+next final read already shows them. Several RPC URLs may be given (`rpc_url` first, then
+`fallback_rpc_urls`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-from hot.localnet.chain.actions import FunctionCall
-from hot.localnet.chain.signer import read_key_file
-from hot.localnet.rpc.near.client import NearJsonRpcClient, RpcCallError
 from hot.mpc.node.controller_client import (
     STATES,
     ControllerState,
@@ -37,6 +34,8 @@ from hot.mpc.node.controller_client import (
     ParticipantInfo,
     ResharingTarget,
 )
+from hot.near import NearRpc, read_key_file
+from hot.wire.errors import ContractError, EncodingError, NearRpcError
 
 GAS = 300 * 10**12
 
@@ -86,25 +85,20 @@ def map_state(raw: dict[str, Any], nodes: dict[str, dict[str, Any]], gatekeepers
 class NearControllerView:
     """`ControllerView` on the Controller contract, voting as the node's own NEAR account."""
 
-    def __init__(self, rpc_url: str, controller_id: str, near_key_file: Path, *, participant_id: int,
+    def __init__(self, rpc_url: str | Sequence[str], controller_id: str, near_key_file: Path, *, participant_id: int,
                  timeout: float = 30.0) -> None:
-        self.client = NearJsonRpcClient(rpc_url, timeout=timeout)
-        self.controller_id = controller_id
         self.account_id, self.key = read_key_file(Path(near_key_file))
+        self.client = NearRpc(rpc_url, timeout=timeout)
+        self.controller_id = controller_id
         self.participant_id = participant_id
         self._nodes: dict[str, dict[str, Any]] = {}
         self._event: tuple[Any, ...] | None = None  # the key event the cached incoming records belong to
-        self._lock = asyncio.Lock()  # one RPC at a time: the sync client is not shared across threads
-
-    async def _run(self, method: str, *args: Any) -> Any:
-        async with self._lock:
-            try:
-                return await asyncio.to_thread(getattr(self.client, method), *args)
-            except (RpcCallError, httpx.HTTPError, OSError, ValueError) as exc:
-                raise ControllerUnavailable(f"controller {self.controller_id}: {method} failed: {exc}") from exc
 
     async def _view(self, method: str, args: dict[str, Any] | None = None) -> Any:
-        return await self._run("view", self.controller_id, method, args or {})
+        try:
+            return await self.client.view(self.controller_id, method, args or {})
+        except (NearRpcError, ContractError, EncodingError) as exc:
+            raise ControllerUnavailable(f"controller {self.controller_id}: {method} failed: {exc}") from exc
 
     async def _raw_state(self) -> dict[str, Any]:
         raw: dict[str, Any] = await self._view("get_state")
@@ -135,13 +129,12 @@ class NearControllerView:
         return state
 
     async def _call(self, method: str, args: dict[str, Any]) -> Any:
-        action = FunctionCall(method, json.dumps(args).encode(), GAS, 0)
-        outcome = await self._run("send", self.account_id, self.key, self.controller_id, [action])
-        status = outcome["status"]
-        if "Failure" in status:
-            raise ControllerUnavailable(f"{method} by {self.account_id} refused: {json.dumps(status['Failure'])}")
-        result = base64.b64decode(status.get("SuccessValue", ""))
-        return json.loads(result) if result else None
+        try:
+            return await self.client.function_call(self.account_id, self.key, self.controller_id, method, args, gas=GAS)
+        except ContractError as exc:
+            raise ControllerUnavailable(f"{method} by {self.account_id} refused: {exc}") from exc
+        except (NearRpcError, EncodingError) as exc:
+            raise ControllerUnavailable(f"controller {self.controller_id}: {method} failed: {exc}") from exc
 
     async def vote_pk(self, participant_id: int, epoch: int, domain: str, public_key: str) -> None:
         """Vote once per key event attempt; a domain whose key is adopted needs no vote."""
@@ -172,5 +165,5 @@ class NearControllerView:
     async def submit_attestation(self, quote: dict[str, Any]) -> None:
         await self._call("submit_attestation", {"quote": quote})
 
-    def close(self) -> None:
-        self.client.close()
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -56,8 +56,8 @@ def controller_view(config: NodeConfig) -> ControllerView:
     if not source.rpc_url or not source.account_id or source.near_key_file is None:
         raise ConfigError("a near controller needs `rpc_url`, `account_id` (the Controller) and `near_key_file`")
     try:
-        view = NearControllerView(source.rpc_url, source.account_id, source.near_key_file,
-                                  participant_id=config.participant_id)
+        view = NearControllerView([source.rpc_url, *source.fallback_rpc_urls], source.account_id,
+                                  source.near_key_file, participant_id=config.participant_id)
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(f"cannot read the node's NEAR key file {source.near_key_file}: {exc!r}") from exc
     if source.near_account_id and source.near_account_id != view.account_id:
@@ -178,7 +178,7 @@ class NodeService:
         with contextlib.suppress(FileNotFoundError):
             (self.data_dir / READY_FILE).unlink()
         if isinstance(self.controller, NearControllerView):
-            self.controller.close()
+            await self.controller.aclose()
         self.replay.close()
         self.log.close()
         self.store.close()

@@ -1,7 +1,7 @@
 """`HotClient`: what a dApp does with HOT, in one object (whitepaper §2.1, §2.3).
 
 - Keys: `reserve_key` and `set_access_list` send transactions to the Key Registry over NEAR RPC
-  (py-near); `get_key` / `get_wallet` read it.
+  (hot.near, at final finality); `get_key` / `get_wallet` read it.
 - Public keys and addresses: `public_key` asks the gatekeeper (`GET /v1/keys/{key_id}/public_key`)
   and, when the root public keys are known, derives the same key locally
   (`hot.mpc.crypto.derivation.derive_public_key`) and insists they agree; `derive_public_key`
@@ -90,6 +90,8 @@ class HotClient:
 
     def close(self) -> None:
         self._http.close()
+        if self._near is not None:
+            self._near.close()
 
     def __enter__(self) -> Self:
         return self

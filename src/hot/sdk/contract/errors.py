@@ -7,7 +7,9 @@ A coded failure keeps its code end to end: `require(ok, "E_NOT_OWNER: only the o
 
 from __future__ import annotations
 
-from hot.wire.errors import ContractError
+from hot.wire.errors import ContractError, split_code
+
+__all__ = ["ContractDefinitionError", "ContractPanic", "MethodNotFound", "ProhibitedInView", "split_code"]
 
 
 class ContractPanic(ContractError):
@@ -46,11 +48,3 @@ class ContractDefinitionError(ContractError):
 
     def __init__(self, message: str) -> None:
         super().__init__("E_BAD_CONTRACT", message)
-
-
-def split_code(text: str) -> tuple[str, str]:
-    """Split "E_CODE: message" into its code and message; a text without a code gets E_PANIC."""
-    head, sep, rest = text.partition(":")
-    if sep and head and head.replace("_", "").isalnum() and head.upper() == head and " " not in head:
-        return head, rest.strip()
-    return "E_PANIC", text

@@ -8,7 +8,7 @@ from typing import Any
 
 import base58
 import httpx
-from hot.localnet.chain.actions import (
+from hot.near.actions import (
     AccessKey,
     AddKey,
     CreateAccount,
@@ -17,7 +17,7 @@ from hot.localnet.chain.actions import (
     Transfer,
 )
 from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair
+from hot.near.signer import KeyPair
 
 _ids = itertools.count(1)
 

@@ -17,7 +17,7 @@ CRASHING_CHILD = textwrap.dedent("""
     from pathlib import Path
     from hot.localnet.chain import state
     from hot.localnet.chain.chain import Chain
-    from hot.localnet.chain.actions import FunctionCall
+    from hot.near.actions import FunctionCall
     import base58
 
     real_write = state.CommittedState._write_sqlite

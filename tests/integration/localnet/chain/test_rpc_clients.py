@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from hot.examples.approvals.contract import Approvals
 from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair, read_key_file
+from hot.near.signer import KeyPair, read_key_file
 from hot.sdk.testing import contract_source
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ import base64
 import json
 import httpx
 import pytest
-from hot.localnet.chain.actions import FunctionCall, Transfer
-from hot.localnet.chain.signer import KeyPair, read_key_file
+from hot.near.actions import FunctionCall, Transfer
+from hot.near.signer import KeyPair, read_key_file
 
 from tests.support.contracts import KITCHEN as KITCHEN_SOURCE
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from hot.examples.policies import daily_limit, multisig, social_recovery
 from hot.localnet.chain.chain import NEAR
-from hot.localnet.chain.signer import KeyPair, read_key_file
+from hot.near.signer import KeyPair, read_key_file
 from hot.localnet.cluster.testing import LocalnetHandle
 from hot.mpc.gatekeeper.health import common_presignature_counts
 from hot.sdk.addresses import address_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import base58
-from hot.localnet.chain.actions import FunctionCall
+from hot.near.actions import FunctionCall
 from hot.localnet.chain.chain import Chain
 
 from tests.support.chain_scripts import scripted_transactions

@@ -6,7 +6,7 @@ import base64
 
 import base58
 import pytest
-from hot.localnet.chain.actions import (
+from hot.near.actions import (
     AccessKey,
     AddKey,
     CreateAccount,
@@ -19,8 +19,8 @@ from hot.localnet.chain.actions import (
 )
 from hot.localnet.chain.chain import NEAR, Chain
 from hot.localnet.chain.errors import InvalidTransaction, QueryError
-from hot.localnet.chain.signer import KeyPair
-from hot.localnet.chain.transaction import (
+from hot.near.signer import KeyPair
+from hot.near.transaction import (
     decode_signed_transaction,
     encode_signed_transaction,
 )
@@ -225,7 +225,8 @@ def test_view_code_and_state(hot_chain) -> None:  # type: ignore[no-untyped-def]
 def test_secp256k1_access_keys_sign_transactions(hot_chain) -> None:  # type: ignore[no-untyped-def]
     import coincurve
 
-    from hot.localnet.chain.transaction import SECP256K1, PublicKey, Transaction
+    from hot.near.keys import SECP256K1, PublicKey
+    from hot.near.transaction import Transaction
 
     alice = hot_chain.create_account("alice")
     secret = coincurve.PrivateKey(b"\x07" * 32)

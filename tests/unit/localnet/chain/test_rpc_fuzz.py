@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hot.localnet.chain.chain import Chain
 from hot.localnet.rpc.near.app import handle_body
-from hot.localnet.rpc.near.handlers import NearRpc
+from hot.localnet.rpc.near.handlers import NearRpcMethods
 from hot.localnet.rpc.near.producer import BlockProducer
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,16 +28,16 @@ request_types = st.sampled_from(["view_account", "view_access_key", "view_access
 
 
 @pytest.fixture(scope="module")
-def rpc() -> Iterator[tuple[NearRpc, Chain]]:
+def rpc() -> Iterator[tuple[NearRpcMethods, Chain]]:
     chain = Chain.in_memory()
     producer = BlockProducer(chain).start()
     try:
-        yield NearRpc(chain, producer), chain
+        yield NearRpcMethods(chain, producer), chain
     finally:
         producer.stop()
 
 
-def answer(rpc: NearRpc, body: bytes) -> tuple[dict[str, Any], int]:
+def answer(rpc: NearRpcMethods, body: bytes) -> tuple[dict[str, Any], int]:
     return asyncio.run(handle_body(rpc, body))
 
 
@@ -54,7 +54,7 @@ def check(reply: dict[str, Any], status: int) -> None:
 
 @settings(max_examples=150)
 @given(st.binary(max_size=200))
-def test_arbitrary_bytes(rpc: tuple[NearRpc, Chain], body: bytes) -> None:
+def test_arbitrary_bytes(rpc: tuple[NearRpcMethods, Chain], body: bytes) -> None:
     server, chain = rpc
     before = dict(chain.committed.data)
     check(*answer(server, body))
@@ -63,7 +63,7 @@ def test_arbitrary_bytes(rpc: tuple[NearRpc, Chain], body: bytes) -> None:
 
 @settings(max_examples=300)
 @given(st.sampled_from(METHODS), json_value, request_types)
-def test_structured_requests(rpc: tuple[NearRpc, Chain], method: str, params: Any, request_type: str) -> None:
+def test_structured_requests(rpc: tuple[NearRpcMethods, Chain], method: str, params: Any, request_type: str) -> None:
     server, chain = rpc
     if isinstance(params, dict) and method == "query":
         params["request_type"] = request_type

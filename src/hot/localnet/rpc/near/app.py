@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from hot.localnet.rpc.near.errors import RpcError, internal_error, parse_error
-from hot.localnet.rpc.near.handlers import NearRpc
+from hot.localnet.rpc.near.handlers import NearRpcMethods
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # a max-size (1.5 MiB) transaction in base64, with room to spare
 
@@ -21,7 +21,7 @@ def _response(body: dict[str, Any], status: int = 200) -> Response:
     return Response(json.dumps(body, separators=(",", ":")), status_code=status, media_type="application/json")
 
 
-async def handle_body(rpc: NearRpc, raw: bytes) -> tuple[dict[str, Any], int]:
+async def handle_body(rpc: NearRpcMethods, raw: bytes) -> tuple[dict[str, Any], int]:
     """One JSON-RPC exchange: request bytes -> (response object, HTTP status)."""
     request_id: Any = None
     try:
@@ -50,7 +50,7 @@ async def handle_body(rpc: NearRpc, raw: bytes) -> tuple[dict[str, Any], int]:
         return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.http_status
 
 
-def create_app(rpc: NearRpc) -> FastAPI:
+def create_app(rpc: NearRpcMethods) -> FastAPI:
     app = FastAPI(title="hot localnet NEAR JSON-RPC",
                   description="NEAR's JSON-RPC 2.0 (POST /): status, block, chunk, gas_price, validators, query, "
                               "broadcast_tx_commit, broadcast_tx_async, send_tx, tx, EXPERIMENTAL_tx_status.")

@@ -39,7 +39,7 @@ TX_WAIT_TIMEOUT_S = 30.0
 Handler = Callable[[Any], Awaitable[Any]]
 
 
-class NearRpc:
+class NearRpcMethods:
     """The method table; one instance per served chain."""
 
     def __init__(self, chain: Chain, producer: BlockProducer) -> None:

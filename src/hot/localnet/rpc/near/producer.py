@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from hot.localnet.chain.chain import Chain, TxResult
-from hot.localnet.chain.transaction import SignedTransaction
+from hot.near.transaction import SignedTransaction
 
 MAX_BATCH = 256
 

@@ -15,9 +15,9 @@ from types import TracebackType
 from typing import Self
 
 from hot.localnet.chain.chain import Chain, ChainConfig
-from hot.localnet.chain.signer import write_key_file
+from hot.near.signer import write_key_file
 from hot.localnet.rpc.near.app import create_app
-from hot.localnet.rpc.near.handlers import NearRpc
+from hot.localnet.rpc.near.handlers import NearRpcMethods
 from hot.localnet.rpc.near.producer import BlockProducer
 from hot.localnet.serve import ServerThread
 
@@ -71,7 +71,7 @@ class RpcNode:
         try:
             write_key_file(self.root_key_file, self.chain.config.root_account, self.chain.root_key)
             self._producer = BlockProducer(self.chain, self.block_interval_s).start()
-            server = ServerThread(create_app(NearRpc(self.chain, self._producer)), port=self.port)
+            server = ServerThread(create_app(NearRpcMethods(self.chain, self._producer)), port=self.port)
             _enable_nodelay(server)
             self._server = server.start()
         except BaseException:

@@ -9,6 +9,10 @@ tag 1 = SECP256K1 (64-byte key, 65-byte signature). The transaction hash is SHA-
 borsh `Transaction`; the signature is over that hash. V1 (a leading 1 byte, then the same fields
 and a trailing u64 priority_fee) is decoded too.
 Both key types are accepted: ed25519 and secp256k1 (ECDSA over the same hash, NEAR's r||s||v).
+
+The project writes these bytes itself rather than through py-near-primitives: that package
+encodes byte for byte the same (tests/unit/near/test_golden.py), but it cannot decode actions,
+secp256k1 keys or V1 transactions, which the localnet must read (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -18,73 +22,14 @@ import functools
 import hashlib
 
 import base58
-from hot.localnet.chain.actions import Action, read_action, write_action
-from hot.localnet.chain.borsh import BorshReader, BorshWriter
-from nacl.exceptions import BadSignatureError
-from nacl.signing import VerifyKey
 
+from hot.near.actions import Action, read_action, write_action
+from hot.near.borsh import BorshReader, BorshWriter
+from hot.near.keys import ED25519, PublicKey, Signature
 from hot.wire.errors import EncodingError
 
-ED25519, SECP256K1 = 0, 1
-KEY_SIZES = {ED25519: 32, SECP256K1: 64}
-SIGNATURE_SIZES = {ED25519: 64, SECP256K1: 65}
-KEY_NAMES = {ED25519: "ed25519", SECP256K1: "secp256k1"}
 MAX_ACTIONS = 100
 MAX_ACCOUNT_ID_LEN = 64
-
-
-@dataclasses.dataclass(frozen=True)
-class PublicKey:
-    """A NEAR public key; its text form is `ed25519:<base58>`."""
-
-    key_type: int
-    data: bytes
-
-    @classmethod
-    def read(cls, r: BorshReader) -> PublicKey:
-        key_type = r.u8()
-        if key_type not in KEY_SIZES:
-            raise EncodingError(f"unknown public key type {key_type}")
-        return cls(key_type, r.fixed(KEY_SIZES[key_type]))
-
-    def write(self, w: BorshWriter) -> None:
-        w.u8(self.key_type).fixed(self.data)
-
-    def __str__(self) -> str:
-        return f"{KEY_NAMES[self.key_type]}:{base58.b58encode(self.data).decode()}"
-
-    @classmethod
-    def parse(cls, text: str) -> PublicKey:
-        """Parse `ed25519:<base58>` (or bare base58, as py-near sends it)."""
-        name, sep, body = text.partition(":")
-        if not sep:
-            name, body = "ed25519", text
-        key_type = {v: k for k, v in KEY_NAMES.items()}.get(name)
-        if key_type is None:
-            raise EncodingError(f"unknown key type {name!r}")
-        try:
-            data = base58.b58decode(body)
-        except ValueError as exc:
-            raise EncodingError(f"public key is not base58: {body[:60]!r}") from exc
-        if len(data) != KEY_SIZES[key_type]:
-            raise EncodingError(f"{name} public key must be {KEY_SIZES[key_type]} bytes, got {len(data)}")
-        return cls(key_type, data)
-
-
-@dataclasses.dataclass(frozen=True)
-class Signature:
-    key_type: int
-    data: bytes
-
-    @classmethod
-    def read(cls, r: BorshReader) -> Signature:
-        key_type = r.u8()
-        if key_type not in SIGNATURE_SIZES:
-            raise EncodingError(f"unknown signature type {key_type}")
-        return cls(key_type, r.fixed(SIGNATURE_SIZES[key_type]))
-
-    def __str__(self) -> str:
-        return f"{KEY_NAMES[self.key_type]}:{base58.b58encode(self.data).decode()}"
 
 
 def _account_id(r: BorshReader) -> str:
@@ -156,19 +101,13 @@ class SignedTransaction:
 
     def signature_valid(self) -> bool:
         """Ed25519, or secp256k1 ECDSA (r||s||v, low-s), over SHA-256 of the borsh transaction."""
-        key = self.transaction.public_key
-        if key.key_type != self.signature.key_type:
-            return False
-        if key.key_type == SECP256K1:
-            from hot.sdk.hostcrypto import secp256k1_ecdsa_verify
+        return self.signature.verifies(self.transaction.public_key, self.hash)
 
-            # NEAR stores the 64-byte uncompressed point without SEC1's 0x04 prefix.
-            return bool(secp256k1_ecdsa_verify(b"\x04" + key.data, self.hash, self.signature.data[:64]))
-        try:
-            VerifyKey(key.data).verify(self.hash, self.signature.data)
-        except (BadSignatureError, ValueError):
-            return False
-        return True
+    def to_bytes(self) -> bytes:
+        """The borsh `SignedTransaction`: what `send_tx` carries in base64."""
+        w = BorshWriter().fixed(self.transaction.to_bytes())
+        self.signature.write(w)
+        return w.build()
 
 
 def decode_signed_transaction(data: bytes) -> SignedTransaction:
@@ -182,4 +121,4 @@ def decode_signed_transaction(data: bytes) -> SignedTransaction:
 
 def encode_signed_transaction(tx: Transaction, signature: bytes) -> bytes:
     """Borsh `SignedTransaction` with an ed25519 signature (for the project's own clients and tests)."""
-    return tx.to_bytes() + bytes([ED25519]) + signature
+    return SignedTransaction(tx, Signature(ED25519, signature), 0).to_bytes()

@@ -1,6 +1,7 @@
 """NEAR transaction actions: borsh decoding/encoding and their RPC JSON form.
 
-Enum tags follow nearcore: 0 CreateAccount, 1 DeployContract, 2 FunctionCall, 3 Transfer,
+These are the project's one set of NEAR action types: clients build them, the localnet decodes
+them. Enum tags follow nearcore: 0 CreateAccount, 1 DeployContract, 2 FunctionCall, 3 Transfer,
 4 Stake, 5 AddKey, 6 DeleteKey, 7 DeleteAccount. Delegate (8) and the global-contract actions are
 refused as unsupported. Numbers above 2^53 (deposits, allowances) are strings in JSON, as in NEAR.
 """
@@ -11,11 +12,18 @@ import base64
 import dataclasses
 from typing import Any
 
-from hot.localnet.chain.borsh import BorshReader, BorshWriter
-
+from hot.near.borsh import BorshReader, BorshWriter
+from hot.near.keys import PublicKey
 from hot.wire.errors import EncodingError
 
 MAX_METHOD_NAMES = 64
+# nearcore's later action kinds: well-formed NEAR, but not read here (their bodies nest actions or
+# name chain state that the transaction bytes alone do not show).
+UNSUPPORTED_ACTIONS = {8: "Delegate", 9: "DeployGlobalContract", 10: "UseGlobalContract", 11: "DeterministicStateInit"}
+
+
+class UnsupportedAction(EncodingError):
+    """A NEAR action kind this decoder knows of but does not read (delegate, global contracts)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +52,7 @@ class Transfer:
 @dataclasses.dataclass(frozen=True)
 class Stake:
     stake: int
-    public_key: Any  # PublicKey
+    public_key: PublicKey
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,13 +87,13 @@ class AccessKey:
 
 @dataclasses.dataclass(frozen=True)
 class AddKey:
-    public_key: Any  # PublicKey
+    public_key: PublicKey
     access_key: AccessKey
 
 
 @dataclasses.dataclass(frozen=True)
 class DeleteKey:
-    public_key: Any  # PublicKey
+    public_key: PublicKey
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +102,10 @@ class DeleteAccount:
 
 
 Action = CreateAccount | DeployContract | FunctionCall | Transfer | Stake | AddKey | DeleteKey | DeleteAccount
+# nearcore's snake_case names of the action kinds (as policies and logs name them)
+ACTION_NAMES: dict[type, str] = {
+    CreateAccount: "create_account", DeployContract: "deploy_contract", FunctionCall: "function_call",
+    Transfer: "transfer", Stake: "stake", AddKey: "add_key", DeleteKey: "delete_key", DeleteAccount: "delete_account"}
 
 
 def _read_access_key(r: BorshReader) -> AccessKey:
@@ -110,8 +122,6 @@ def _read_access_key(r: BorshReader) -> AccessKey:
 
 
 def read_action(r: BorshReader) -> Action:
-    from hot.localnet.chain.transaction import PublicKey
-
     tag = r.u8()
     if tag == 0:
         return CreateAccount()
@@ -129,7 +139,9 @@ def read_action(r: BorshReader) -> Action:
         return DeleteKey(PublicKey.read(r))
     if tag == 7:
         return DeleteAccount(r.string())
-    raise EncodingError(f"unsupported action tag {tag}")
+    if tag in UNSUPPORTED_ACTIONS:
+        raise UnsupportedAction(f"{UNSUPPORTED_ACTIONS[tag]} actions (tag {tag}) are not supported")
+    raise EncodingError(f"unknown action tag {tag}")
 
 
 def write_action(w: BorshWriter, action: Action) -> None:
