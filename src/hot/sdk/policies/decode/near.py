@@ -7,6 +7,10 @@ method name, and account actions as `action:<name>` (`action:add_key`, `action:d
 whose beneficiary takes the whole balance, `action:deploy_contract`...), so a transfer-only
 policy refuses an account takeover by default. Delegate and global-contract actions are
 UnsupportedTransaction (nested actions / chain state the pre-image does not show).
+
+The bytes are read by hot.near's strict borsh decoder, the same one the localnet validates
+transactions with (one NEAR transaction format in the project, checked byte for byte against
+py-near's own encoder in the tests).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import json
 from typing import Any
 
 import base58
-from construct import ConstructError, ExplicitError
+from hot.near.actions import ACTION_NAMES, Action, FunctionCall, UnsupportedAction
+from hot.near.actions import Transfer as TransferAction
+from hot.near.borsh import BorshReader
+from hot.near.transaction import Transaction, read_transaction
 from hot.sdk.hostcrypto import sha256
-from hot.sdk.policies.decode import near_borsh
 from hot.sdk.policies.decode.model import (
     NATIVE,
     ContractCall,
@@ -27,6 +33,7 @@ from hot.sdk.policies.decode.model import (
     UnsupportedTransaction,
     require_hash,
 )
+from hot.wire.errors import EncodingError
 
 CHAIN = "near"
 NEP141_TRANSFERS = ("ft_transfer", "ft_transfer_call")
@@ -44,35 +51,38 @@ def decode_near(preimage: bytes, msg_hash: bytes) -> DecodedRequest:
         _collect(signer, receiver, action, transfers, calls)
     raw = {
         "signer_id": signer,
-        "public_key": _public_key(tx.public_key),
+        "public_key": str(tx.public_key),
         "nonce": tx.nonce,
         "receiver_id": receiver,
         "block_hash": base58.b58encode(tx.block_hash).decode(),
-        "actions": [near_borsh.ACTION_NAMES[a.kind] for a in tx.actions],
+        "actions": [ACTION_NAMES[type(a)] for a in tx.actions],
     }
     return DecodedRequest(
         chain=CHAIN, network=None, sender=signer, transfers=tuple(transfers), calls=tuple(calls), raw=raw
     )
 
 
-def _parse(preimage: bytes) -> Any:
+def _parse(preimage: bytes) -> Transaction:
+    """A borsh V0 `Transaction` (what the key signs the SHA-256 of), every byte accounted for."""
     try:
-        return near_borsh.Transaction.parse(preimage)
-    except ExplicitError as exc:
+        reader = BorshReader(preimage)
+        tx = read_transaction(reader, v1=False)
+        reader.finish()
+    except UnsupportedAction as exc:
         raise UnsupportedTransaction("NEAR transaction with a delegate or global-contract action") from exc
-    except (ConstructError, UnicodeDecodeError) as exc:
+    except EncodingError as exc:
         raise MalformedTransaction(f"not a borsh NEAR transaction: {exc}") from exc
+    return tx
 
 
-def _collect(signer: str, receiver: str, action: Any, transfers: list[Transfer], calls: list[ContractCall]) -> None:
-    name = near_borsh.ACTION_NAMES[action.kind]
-    body = action.body
-    if name == "transfer":
-        transfers.append(Transfer(to=receiver, amount=body.deposit, asset=NATIVE, sender=signer))
+def _collect(signer: str, receiver: str, action: Action, transfers: list[Transfer], calls: list[ContractCall]) -> None:
+    if isinstance(action, TransferAction):
+        transfers.append(Transfer(to=receiver, amount=action.deposit, asset=NATIVE, sender=signer))
         return
-    if name != "function_call":
-        calls.append(ContractCall(target=receiver, method=f"action:{name}"))
+    if not isinstance(action, FunctionCall):
+        calls.append(ContractCall(target=receiver, method=f"action:{ACTION_NAMES[type(action)]}"))
         return
+    body = action
     calls.append(ContractCall(target=receiver, method=body.method_name, deposit=body.deposit))
     if body.deposit:
         transfers.append(Transfer(to=receiver, amount=body.deposit, asset=NATIVE, sender=signer))
@@ -96,6 +106,3 @@ def _nep141_transfer(signer: str, token: str, args: bytes) -> Transfer:
         raise MalformedTransaction("NEP-141 transfer needs a string receiver_id and a decimal string amount")
     return Transfer(to=recipient, amount=int(amount_text), asset=f"nep141:{token}", sender=signer)
 
-
-def _public_key(key: Any) -> str:
-    return f"{near_borsh.PUBLIC_KEY_TYPES[key.key_type]}:{base58.b58encode(key.data).decode()}"
