@@ -9,6 +9,7 @@ low s, and v must recover the key, as nearcore's `Signature::verify` recovers it
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar, Self
 
 import base58
 
@@ -25,24 +26,32 @@ _KEY_TYPES = {name: key_type for key_type, name in KEY_NAMES.items()}
 
 
 @dataclasses.dataclass(frozen=True)
-class PublicKey:
-    """A NEAR public key; its text form is `ed25519:<base58>`."""
+class _Tagged:
+    """A borsh enum of key type and fixed-size bytes, written `<type name>:<base58>` in JSON."""
 
     key_type: int
     data: bytes
+    SIZES: ClassVar[dict[int, int]]
 
     @classmethod
-    def read(cls, r: BorshReader) -> PublicKey:
+    def read(cls, r: BorshReader) -> Self:
         key_type = r.u8()
-        if key_type not in KEY_SIZES:
-            raise EncodingError(f"unknown public key type {key_type}")
-        return cls(key_type, r.fixed(KEY_SIZES[key_type]))
+        if key_type not in cls.SIZES:
+            raise EncodingError(f"unknown {cls.__name__} type {key_type}")
+        return cls(key_type, r.fixed(cls.SIZES[key_type]))
 
     def write(self, w: BorshWriter) -> None:
         w.u8(self.key_type).fixed(self.data)
 
     def __str__(self) -> str:
         return f"{KEY_NAMES[self.key_type]}:{base58.b58encode(self.data).decode()}"
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicKey(_Tagged):
+    """A NEAR public key; its text form is `ed25519:<base58>`."""
+
+    SIZES: ClassVar[dict[int, int]] = KEY_SIZES
 
     @classmethod
     def parse(cls, text: str) -> PublicKey:
@@ -63,24 +72,10 @@ class PublicKey:
 
 
 @dataclasses.dataclass(frozen=True)
-class Signature:
+class Signature(_Tagged):
     """A NEAR signature; its text form is `ed25519:<base58>`."""
 
-    key_type: int
-    data: bytes
-
-    @classmethod
-    def read(cls, r: BorshReader) -> Signature:
-        key_type = r.u8()
-        if key_type not in SIGNATURE_SIZES:
-            raise EncodingError(f"unknown signature type {key_type}")
-        return cls(key_type, r.fixed(SIGNATURE_SIZES[key_type]))
-
-    def write(self, w: BorshWriter) -> None:
-        w.u8(self.key_type).fixed(self.data)
-
-    def __str__(self) -> str:
-        return f"{KEY_NAMES[self.key_type]}:{base58.b58encode(self.data).decode()}"
+    SIZES: ClassVar[dict[int, int]] = SIGNATURE_SIZES
 
     def verifies(self, public_key: PublicKey, digest: bytes) -> bool:
         """True when this signs the 32-byte `digest` under `public_key` (same key type)."""
