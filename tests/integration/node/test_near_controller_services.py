@@ -85,8 +85,9 @@ def test_nodes_generate_keys_and_reshare_through_the_controller_contract(tmp_pat
                                    "the reshare's vote_reshared from all four")
             assert [p["participant_id"] for p in state["participants"]] == [1, 2, 3, 4]
             assert {d["scheme"]: d["public_key"] for d in state["domains"]} == keys  # resharing keeps the keys
-            await wait_for(lambda: all(s.runner.key_share("secp256k1") is not None for s in services.values()),
-                           "every node loads its new-epoch share")
+            # key_share answers for the epoch the runner last read: wait until every runner has read the new one
+            await wait_for(lambda: all(s.runner.epoch() == state["epoch"] and s.runner.key_share("secp256k1") is not None
+                                       for s in services.values()), "every node loads its new-epoch share")
             for service in services.values():
                 share = service.runner.key_share("secp256k1")
                 assert share is not None and share.epoch == state["epoch"]
