@@ -1,4 +1,9 @@
-"""One NEAR JSON-RPC endpoint: a JSON-RPC 2.0 POST over a keep-alive httpx connection pool.
+"""One NEAR JSON-RPC endpoint: a JSON-RPC 2.0 POST over a keep-alive aiohttp connection pool.
+
+aiohttp, not httpx: against the localnet's RPC one httpx.AsyncClient request cost 9-13 ms of
+client time on this 2-core machine, aiohttp's 2.4 ms (100 sequential `query` requests each, one
+run; docs/architecture.md), and the node polls the Controller through this client several times a
+second. aiohttp is what py-near runs on, so it was installed with every NEAR setup already.
 
 Every failure is a `NearRpcError` whose `cause` says what a caller may do next:
 - `UNREACHABLE`: the request never left (connection refused, DNS, connect timeout): any other
@@ -15,7 +20,7 @@ import itertools
 import json
 from typing import Any
 
-import httpx
+import aiohttp
 
 from hot.wire.errors import NearRpcError
 
@@ -26,33 +31,41 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024  # a FinalExecutionOutcome with many receipt
 
 
 class RpcEndpoint:
-    """One URL; `call(method, params)` returns the JSON-RPC `result` or raises NearRpcError."""
+    """One URL; `call(method, params)` returns the JSON-RPC `result` or raises NearRpcError.
+
+    The connection pool is made on first use, on the loop that uses it (aiohttp binds a session
+    to its loop), and closed by `aclose()`.
+    """
 
     def __init__(self, url: str, *, timeout: float = 10.0, connect_timeout: float = 5.0) -> None:
         self.url = url
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)))
+        self._timeout = aiohttp.ClientTimeout(total=timeout, connect=min(connect_timeout, timeout))
+        self._session: aiohttp.ClientSession | None = None
         self._ids = itertools.count(1)
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
 
     async def call(self, method: str, params: Any) -> Any:
         request_id = next(self._ids)
-        body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+        body = json.dumps({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}).encode()
         try:
-            response = await self._http.post(self.url, json=body)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            async with self._http().post(self.url, data=body, headers={"Content-Type": "application/json"}) as response:
+                status, content = response.status, await _read_limited(response)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, aiohttp.InvalidURL) as exc:
             raise NearRpcError(f"{self.url}: {method}: cannot connect: {exc}", cause=UNREACHABLE) from exc
-        except httpx.HTTPError as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise NearRpcError(f"{self.url}: {method}: no answer: {type(exc).__name__}: {exc}", cause=NO_ANSWER) from exc
-        return self._result(method, request_id, response)
+        return self._result(method, request_id, status, content)
 
-    def _result(self, method: str, request_id: int, response: httpx.Response) -> Any:
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise NearRpcError(f"{self.url}: {method}: answer of {len(response.content)} bytes", cause=BAD_RESPONSE)
+    def _result(self, method: str, request_id: int, status: int, content: bytes) -> Any:
         try:
-            answer = json.loads(response.content)
+            answer = json.loads(content)
         except ValueError as exc:
-            cause = NO_ANSWER if response.status_code >= 500 else BAD_RESPONSE
-            raise NearRpcError(f"{self.url}: {method}: HTTP {response.status_code}, body is not JSON",
-                               cause=cause) from exc
+            cause = NO_ANSWER if status >= 500 else BAD_RESPONSE
+            raise NearRpcError(f"{self.url}: {method}: HTTP {status}, body is not JSON", cause=cause) from exc
         if not isinstance(answer, dict) or answer.get("id") != request_id:
             raise NearRpcError(f"{self.url}: {method}: not an answer to this JSON-RPC request", cause=BAD_RESPONSE)
         if "error" in answer:
@@ -62,7 +75,19 @@ class RpcEndpoint:
         return answer["result"]
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise aiohttp.ClientPayloadError(f"answer larger than {MAX_ANSWER_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def rpc_error(url: str, method: str, error: Any) -> NearRpcError:
