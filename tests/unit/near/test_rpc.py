@@ -245,3 +245,16 @@ def test_the_blocking_client_works_inside_a_running_event_loop(near_rpc: Any, ap
             return rpc.view(account_id, "hot_verify", {"msg_hash": "none"})
 
     assert asyncio.run(inside_a_loop()) is False
+
+
+def test_threads_sharing_one_blocking_client_never_reuse_a_nonce(near_rpc: Any, app: tuple[str, KeyPair]) -> None:
+    """HotClient in a web server: worker threads send through one client and one nonce counter."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    account_id, key = app
+    with BlockingNearRpc(near_rpc.url) as rpc, ThreadPoolExecutor(max_workers=4) as workers:
+        outcomes = list(workers.map(lambda i: rpc.sign_and_send(
+            account_id, key, account_id, [FunctionCall("approve", json_args({"msg_hash": f"w{i}"}), 10**14, 0)]),
+            range(8)))
+    assert all("SuccessValue" in o["status"] for o in outcomes)
+    assert len({o["transaction"]["nonce"] for o in outcomes}) == 8
