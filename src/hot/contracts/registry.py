@@ -1,7 +1,7 @@
 """The Key Registry: key_id reservation and access lists gated by their own methods (whitepaper §2.1, §2.2.6).
 
 The MPC nodes read a key's access list here before signing (§2.2.6 a). Keys are reserved by
-proving possession of a root Ed25519 key (HOT's key_id scheme, registry_access.key_id_of), so no
+proving possession of a root Ed25519 key (HOT's key_id scheme, hot.wire.access.key_id_of), so no
 one can squat another's key_id. Changing the list is itself authorized by the current methods:
 a signature by the root key, or a request that every current method's `hot_verify` approves.
 Every change is appended to the key's history. No owner key can change a list (§4.2.3).
@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hot.contracts.registry_access import (
-    key_id_of,
-    methods_authorize,
-    normalize_access_list,
-    reserve_message,
-    to_hot_wire,
-    update_message,
-)
+from hot.contracts.registry_access import methods_authorize
 from hot.sdk.contract import (
     Map,
     Set,
@@ -33,6 +26,8 @@ from hot.sdk.contract import (
     view,
 )
 from hot.sdk.hostcrypto import ed25519_verify
+from hot.wire.access import key_id_of, normalize_access_list, reserve_message, to_hot_wire, update_message
+from hot.wire.errors import BadAccessList
 
 NEAR_CHAIN_ID = 1010  # hot.mpc.chains.base.NEAR_CHAIN_ID
 KEY_GEN = 0  # one root key per domain, never regenerated (resharing keeps it): every key derives from gen 0
@@ -45,6 +40,15 @@ def _hex(value: str, size: int, field: str) -> bytes:
         raw = b""
     require(len(raw) == size, f"E_BAD_KEY: {field} must be {size} bytes of hex")
     return raw
+
+
+def _normal(access_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The list in the Registry's normal form; the call fails with E_BAD_ACCESS_LIST otherwise."""
+    try:
+        return normalize_access_list(access_list)
+    except BadAccessList as exc:
+        require(False, str(exc))
+        raise  # require(False, ...) has raised already
 
 
 @contract
@@ -62,14 +66,15 @@ class KeyRegistry:
     def reserve_key(self, root_public_key: str, access_list: list[dict[str, Any]], signature: str) -> str:
         """Reserve key_id = base58(sha256(sha256(root_public_key))) for the caller, with its first access list.
 
-        `signature` is the root key's Ed25519 signature over registry_access.reserve_message.
+        `signature` is the root key's Ed25519 signature over hot.wire.access.reserve_message.
         """
         root = _hex(root_public_key, 32, "root_public_key")
-        methods = normalize_access_list(access_list)
+        methods = _normal(access_list)
         key_id = key_id_of(root)
         require(key_id not in self.wallets, f"E_KEY_RESERVED: {key_id} is already reserved")
         owner = env.predecessor
-        require(ed25519_verify(root, reserve_message(root.hex(), owner, methods), _hex(signature, 64, "signature")),
+        message = reserve_message(root.hex(), owner, env.current_account_id, methods)
+        require(ed25519_verify(root, message, _hex(signature, 64, "signature")),
                 "E_BAD_SIGNATURE: the reservation is not signed by the root key")
         self.wallets[key_id] = {"key_id": key_id, "owner": owner, "root_public_key": root.hex(), "access_list": methods,
                                 "key_gen": KEY_GEN, "block_height": env.block_height, "nonce": 0}
@@ -85,8 +90,8 @@ class KeyRegistry:
         Returns the new nonce (each change consumes one, so an authorization cannot be replayed)."""
         wallet = self.wallets.get(key_id)
         require(wallet is not None, f"E_UNKNOWN_KEY: {key_id} is not reserved")
-        methods = normalize_access_list(access_list)
-        message = update_message(key_id, wallet["nonce"], methods)
+        methods = _normal(access_list)
+        message = update_message(env.current_account_id, key_id, wallet["nonce"], methods)
         require(isinstance(authorization, dict) and len(authorization) == 1,
                 "E_BAD_AUTHORIZATION: give root_signature or user_payloads")
         if "root_signature" in authorization:

@@ -106,6 +106,20 @@ class UnknownDomain(BadRequest, EncodingError):
     """The domain is not one of the network's (hot.wire.domains)."""
 
 
+class BadAccessList(ContractError):
+    """An access list breaks the Key Registry's rules (hot.wire.access): the Registry refuses it.
+
+    A ContractError with its code fixed, so the SDK's client-side check and the contract's own
+    refusal read the same (`reverts("E_BAD_ACCESS_LIST")` matches either).
+    """
+
+    code = "bad_access_list"
+    contract_code = "E_BAD_ACCESS_LIST"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(self.contract_code, message)
+
+
 class InvalidSignature(ProtocolError):
     """A signature does not verify under the key it is reported for: it is never returned or accepted."""
 

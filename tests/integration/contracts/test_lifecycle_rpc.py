@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hot.contracts.registry_access import RESERVE_TAG, canonical_json
 from hot.localnet.chain.chain import NEAR
 from hot.near import (
     AccessKey,
@@ -28,6 +27,8 @@ from hot.near import (
     Transfer,
 )
 from hot.mpc.node.attestation import SoftwareVendor
+from hot.wire.access import RESERVE_TAG
+from hot.wire.encoding import canonical_json
 from hot.wire.log import GENESIS_PREV_HASH, LogEntry
 from hot.sdk.testing import failure_code
 

@@ -20,8 +20,8 @@ import httpx
 import hot.contracts
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.contracts.registry_access import RESERVE_TAG, key_id_of
-from hot.contracts.registry_access import canonical_json as registry_json
+from hot.wire.access import RESERVE_TAG, key_id_of
+from hot.wire.encoding import canonical_json as registry_json
 from hot.mpc.crypto import frost
 from hot.mpc.crypto.derivation import derive_public_key
 from hot.mpc.crypto.keys import PublicKeyPackage

@@ -8,7 +8,8 @@ from pathlib import Path
 import base58
 import hot.examples.approvals
 import pytest
-from hot.contracts.registry_access import RESERVE_TAG, UPDATE_TAG, canonical_json
+from hot.wire.access import RESERVE_TAG, UPDATE_TAG
+from hot.wire.encoding import canonical_json
 from hot.sdk.testing import reverts
 
 from tests.support.protocol_contracts import CONTRACTS, ed25519_key, public_hex

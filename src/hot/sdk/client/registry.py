@@ -1,4 +1,4 @@
-"""The Key Registry's call shapes, built client-side (contracts/registry.py, registry_access.py).
+"""The Key Registry's call shapes, built client-side (contracts/registry.py; the rules: hot.wire.access).
 
 `reserve_key(root_public_key, access_list, signature)`: the key_id is
 base58(SHA-256(SHA-256(root Ed25519 public key))); the root key signs RESERVE_TAG || canonical
@@ -16,13 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hot.contracts.registry_access import (
-    RESERVE_TAG,
-    UPDATE_TAG,
-    canonical_json,
-    key_id_of,
-    normalize_access_list,
-)
+from hot.wire.access import key_id_of, normalize_access_list, reserve_message
+from hot.wire.access import update_message as registry_update_message
 from nacl.signing import SigningKey
 
 NEAR_CHAIN_ID = 1010
@@ -49,7 +44,7 @@ def access_method(contract_id: str, *, chain_id: int = NEAR_CHAIN_ID, method: st
 
 
 def normalized(access_list: AccessList) -> list[dict[str, Any]]:
-    """The list as the Registry stores it (defaults filled); ContractPanic E_BAD_ACCESS_LIST if malformed."""
+    """The list as the Registry stores it (defaults filled); BadAccessList (E_BAD_ACCESS_LIST) if malformed."""
     return normalize_access_list([dict(m) for m in access_list])
 
 
@@ -57,15 +52,13 @@ def reserve_args(root_key: SigningKey, owner: str, registry_id: str, access_list
     """Arguments of `reserve_key` sent by `owner`, signed by `root_key`."""
     methods = normalized(access_list)
     root_hex = bytes(root_key.verify_key).hex()
-    message = RESERVE_TAG + canonical_json({"access_list": methods, "owner": owner, "registry": registry_id,
-                                            "root_public_key": root_hex})
+    message = reserve_message(root_hex, owner, registry_id, methods)
     return {"root_public_key": root_hex, "access_list": methods, "signature": root_key.sign(message).signature.hex()}
 
 
 def update_message(registry_id: str, key_id: str, nonce: int, access_list: AccessList) -> bytes:
-    """What authorizes changing key_id's list to `access_list` at `nonce` (registry_access.update_message)."""
-    return UPDATE_TAG + canonical_json({"access_list": normalized(access_list), "key_id": key_id, "nonce": nonce,
-                                        "registry": registry_id})
+    """What authorizes changing key_id's list to `access_list` at `nonce` (hot.wire.access.update_message)."""
+    return registry_update_message(registry_id, key_id, nonce, normalized(access_list))
 
 
 def update_msg_hash(registry_id: str, key_id: str, nonce: int, access_list: AccessList) -> bytes:

@@ -196,7 +196,8 @@ def test_function_call_key_permissions(hot_chain) -> None:  # type: ignore[no-un
 
 def test_deploy_refuses_code_that_cannot_load(hot_chain) -> None:  # type: ignore[no-untyped-def]
     app = hot_chain.create_account("app")
-    for code, why in [("import os\n", "not allowed"), ("x = (\n", "does not compile"),
+    for code, why in [("import os\n", "not allowed"), ("from hot.mpc.crypto import frost\n", "not allowed"),
+                      ("import hot.localnet\n", "not allowed"), ("x = (\n", "does not compile"),
                       ("X = 1\n", "exactly one @contract"), ("open('/etc/passwd')\n", "NameError"),
                       (("from hot.sdk.contract import contract\n@contract\nclass A:\n    pass\n"
                        "@contract\nclass B:\n    pass\n"), "found 2")]:
@@ -206,6 +207,15 @@ def test_deploy_refuses_code_that_cannot_load(hot_chain) -> None:  # type: ignor
     with pytest.raises(QueryError) as info:
         hot_chain.chain.view_code(app.account_id)
     assert info.value.name == "NO_CONTRACT_CODE"
+
+
+def test_a_contract_may_import_the_wire_layer(hot_chain) -> None:  # type: ignore[no-untyped-def]
+    # The loader's allowlist admits hot.wire (pure data and encoding, issue 16): the Registry's rules live there.
+    app = hot_chain.create_account("app")
+    app.deploy("from hot.sdk.contract import contract, view\nfrom hot.wire.access import key_id_of\n"
+               "@contract\nclass K:\n    @view\n    def key_id(self, root: str) -> str:\n"
+               "        return key_id_of(bytes.fromhex(root))\n")
+    assert app.view("key_id", {"root": "00" * 32}) == "3udWYH8QDK8fsfGsjr7DLMTBc8EeBXq9GXFKPXXv3SpM"
 
 
 def test_view_code_and_state(hot_chain) -> None:  # type: ignore[no-untyped-def]
