@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import base58
+
 from hot.wire.encoding import canonical_json
 from hot.wire.errors import BadAccessList
 

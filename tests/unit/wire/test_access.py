@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from hot.sdk.client.registry import normalized, update_message
 from hot.sdk.testing import reverts
 from hot.wire.access import (

@@ -41,16 +41,9 @@ if TYPE_CHECKING:
 
 SCHEMES = list(DOMAIN_NAMES)
 MEASUREMENT_TTL_S = 30 * 24 * 3600
-GATEKEEPER_CODE = "from hot.mpc.gatekeeper.cli import app; app()"
-
-
-def gatekeeper_command() -> list[str]:
-    """`hot gatekeeper` once the root CLI mounts it; until then its typer app directly."""
-    from hot.cli import app
-
-    if any(group.name == "gatekeeper" for group in app.registered_groups):
-        return [sys.executable, "-m", "hot.cli", "gatekeeper"]
-    return [sys.executable, "-c", GATEKEEPER_CODE]
+# Nodes and the gatekeeper run as `hot node run` / `hot gatekeeper run` in their own processes. A command
+# line, not an import: the localnet sits below the CLI (docs/architecture.md, "Who imports whom").
+HOT_COMMAND = (sys.executable, "-m", "hot.cli")
 
 
 def _check_existing_set(state: dict[str, Any], nodes: list[NodeSetup], threshold: int) -> None:
@@ -79,12 +72,11 @@ def _evm_chain_id(url: str | None) -> int:
 
 
 def _start_nodes(launcher: Launcher, nodes: list[NodeSetup]) -> None:
-    hot = [sys.executable, "-m", "hot.cli"]
     started = []
     for node in nodes:
         (node.data_dir / "ready.json").unlink(missing_ok=True)
         started.append((node, launcher.spawn(f"node-{node.participant_id}",
-                                             [*hot, "node", "run", "--config", str(node.config_file)])))
+                                             [*HOT_COMMAND, "node", "run", "--config", str(node.config_file)])))
     for node, proc in started:
         wait_until(lambda node=node, pid=proc.pid: node_ready(node, pid), [proc], launcher.timeout,
                    f"node {node.participant_id} to listen")
@@ -127,8 +119,8 @@ def _start_gatekeeper(launcher: Launcher, nodes: list[NodeSetup], threshold: int
     key = load_or_create_signing_key(paths)
     config = write_gatekeeper_config(paths, nodes, threshold, epoch, key, record.api_key)
     port = pick_port(int(record.options.get("gatekeeper_port", 0)))
-    proc = launcher.spawn("gatekeeper", [*gatekeeper_command(), "run", "--config", str(config), "--port", str(port),
-                                          "--no-access-log"])
+    proc = launcher.spawn("gatekeeper", [*HOT_COMMAND, "gatekeeper", "run", "--config", str(config),
+                                         "--port", str(port), "--no-access-log"])
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
