@@ -1,4 +1,4 @@
-"""`hot_localnet`: a whole localnet as a session-scoped pytest fixture (started once, always stopped).
+"""What the `hot_localnet` pytest fixture hands a test: a whole running localnet (started once, always stopped).
 
 A dApp developer's integration test::
 
@@ -9,21 +9,20 @@ A dApp developer's integration test::
             result = hot.sign(key.key_id, "ed25519", b"message", [b"proof"])
         assert result.public_key == hot_localnet.client().public_key(key.key_id, "ed25519")
 
-`hot.sdk.testing` re-exports the fixture. Options come from environment variables so a suite can
-size the network without code: `HOT_LOCALNET_NODES` (default 5), `HOT_LOCALNET_THRESHOLD` (3),
-`HOT_LOCALNET_TIMEOUT` (seconds per component, 60).
+The fixtures themselves live in the SDK's pytest plugin, `hot.sdk.testing`, which imports this
+module inside them (the localnet sits above the SDK: docs/architecture.md). Options come from
+environment variables so a suite can size the network without code: `HOT_LOCALNET_NODES`
+(default 5), `HOT_LOCALNET_THRESHOLD` (3), `HOT_LOCALNET_TIMEOUT` (seconds per component, 60).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hot.localnet.cluster.config import ClusterOptions, ClusterPaths
 
 
@@ -78,28 +77,7 @@ class LocalnetHandle:
 
 
 def options_from_env() -> ClusterOptions:
+    """The `hot_localnet_options` fixture's default: the HOT_LOCALNET_* variables, or 5 nodes, threshold 3."""
     return ClusterOptions(nodes=int(os.environ.get("HOT_LOCALNET_NODES", "5")),
                           threshold=int(os.environ.get("HOT_LOCALNET_THRESHOLD", "3")),
                           start_timeout=float(os.environ.get("HOT_LOCALNET_TIMEOUT", "60")))
-
-
-@pytest.fixture(scope="session")
-def hot_localnet_options() -> ClusterOptions:
-    """Size of the session's localnet; override this fixture (or set HOT_LOCALNET_*) to change it."""
-    return options_from_env()
-
-
-@pytest.fixture(scope="session")
-def hot_localnet(tmp_path_factory: pytest.TempPathFactory, hot_localnet_options: ClusterOptions) -> Iterator[LocalnetHandle]:
-    """Chain, contracts, endpoints, Bitcoin, nodes and gatekeeper in a temp dir; `down` always runs."""
-    from hot.localnet.cluster.lifecycle import (  # lazily: this module is imported by every pytest run
-        down,
-        up,
-    )
-
-    data_dir = tmp_path_factory.mktemp("hot-localnet")
-    try:
-        status = up(data_dir, hot_localnet_options)
-        yield LocalnetHandle(data_dir, status)
-    finally:
-        down(data_dir)
