@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from hot.wire.errors import UnknownDomain
 
@@ -50,9 +50,16 @@ DIGEST_SIZE = 32
 def domain_of(name: object) -> Domain:
     """The Domain named `name`; UnknownDomain (a typed 400) for anything else."""
     try:
-        return Domain(name)
+        if isinstance(name, str):
+            return Domain(name)
     except ValueError:
-        raise UnknownDomain(f"unknown domain {name!r}; known: {list(DOMAIN_NAMES)}") from None
+        pass
+    raise UnknownDomain(f"unknown domain {name!r}; known: {list(DOMAIN_NAMES)}")
+
+
+def is_domain_name(name: object) -> TypeGuard[DomainName]:
+    """True for a domain's wire name: lets a type checker narrow a checked `str` to DomainName."""
+    return name in DOMAIN_NAMES
 
 
 def spec(name: object) -> DomainSpec:

@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, HotError
 
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 32
@@ -48,7 +48,7 @@ def canonical_text(value: Any) -> str:
     return canonical_json(value).decode("ascii")
 
 
-def check_portable(value: Any, depth: int = 0, *, error: type[EncodingError] = EncodingError) -> None:
+def check_portable(value: Any, depth: int = 0, *, error: type[HotError] = EncodingError) -> None:
     """Refuse what has no canonical JSON across languages: floats, big integers, deep nesting.
 
     Signed values (log bodies, evidence) are checked with this before they are hashed, so a
@@ -75,7 +75,7 @@ def check_portable(value: Any, depth: int = 0, *, error: type[EncodingError] = E
     raise error(f"{type(value).__name__} has no canonical JSON (floats and bytes are not allowed)")
 
 
-def parse_strict(raw: bytes | str, *, error: type[EncodingError] = EncodingError) -> Any:
+def parse_strict(raw: bytes | str, *, error: type[HotError] = EncodingError) -> Any:
     """Parse JSON refusing duplicate keys, floats and NaN/Infinity (the inverse of `canonical_json`)."""
     try:
         return json.loads(raw, object_pairs_hook=_no_duplicates(error), parse_float=_refuse(error),
@@ -92,7 +92,7 @@ def is_canonical(raw: bytes | str, value: Any) -> bool:
     return data.rstrip(b"\n") == canonical_json(value)
 
 
-def hex_field(value: Any, size: int | None, name: str, *, error: type[EncodingError] = EncodingError) -> bytes:
+def hex_field(value: Any, size: int | None, name: str, *, error: type[HotError] = EncodingError) -> bytes:
     """Lowercase hex of exactly `size` bytes (any length when None); anything else raises `error`."""
     if isinstance(value, str):
         try:
@@ -104,7 +104,7 @@ def hex_field(value: Any, size: int | None, name: str, *, error: type[EncodingEr
     raise error(f"{name} must be {'' if size is None else f'{size} bytes of '}lowercase hex")
 
 
-def _no_duplicates(error: type[EncodingError]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+def _no_duplicates(error: type[HotError]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in pairs:
@@ -115,7 +115,7 @@ def _no_duplicates(error: type[EncodingError]) -> Callable[[list[tuple[str, Any]
     return hook
 
 
-def _refuse(error: type[EncodingError]) -> Callable[[str], Any]:
+def _refuse(error: type[HotError]) -> Callable[[str], Any]:
     def hook(text: str) -> Any:
         raise error(f"non-integer number {text} (floats have no canonical encoding)")
     return hook

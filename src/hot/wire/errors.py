@@ -21,7 +21,8 @@ class HotError(Exception):
     """Base of every error this project raises on purpose."""
 
     code: ClassVar[str] = "hot_error"
-    status: ClassVar[int] = 500
+    # Not a ClassVar: a client-side error may carry the status it was actually answered with (GatekeeperError).
+    status: int = 500
     contract_code: ClassVar[str] = "E_INTERNAL"
 
     def __init__(self, message: str = "") -> None:

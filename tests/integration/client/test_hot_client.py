@@ -163,11 +163,14 @@ def test_access_list_changes_by_root_key_or_by_the_current_passkey(client: HotCl
 def test_error_codes_map_to_classes(status: int, body: Any, expected: type[Exception]) -> None:
     error = error_from_response(status, body, "text")
     assert type(error) is expected
+    if expected is GatekeeperError:  # an unknown answer keeps the status it came with
+        assert error.status == status
 
 
 def test_an_unreachable_gatekeeper_is_a_typed_error() -> None:
-    with HotClient("http://127.0.0.1:9", API_KEY, timeout_s=2) as nowhere, pytest.raises(GatekeeperError):
+    with HotClient("http://127.0.0.1:9", API_KEY, timeout_s=2) as nowhere, pytest.raises(GatekeeperError) as info:
         nowhere.public_key("k", "ed25519")
+    assert info.value.status == 502  # no answer at all: Bad Gateway, never None
 
 
 def _der(compact: bytes) -> bytes:

@@ -6,7 +6,7 @@ import hashlib
 
 import coincurve
 import pytest
-from hot.wire.domains import DOMAIN_NAMES, DOMAINS, Domain, domain_of, spec
+from hot.wire.domains import DOMAIN_NAMES, DOMAINS, Domain, domain_of, is_domain_name, spec
 from hot.wire.errors import BadRequest, InvalidSignature, UnknownDomain
 from hot.wire.requests import SigningRequest, policy_msg_hash, request_hash
 from hot.wire.signatures import SignatureResult, verify_signature
@@ -19,8 +19,11 @@ def test_the_domain_table_names_every_domain_once() -> None:
     assert DOMAIN_NAMES == ("ed25519", "secp256k1")
     assert {s.domain for s in DOMAINS.values()} == set(Domain)
     assert spec("secp256k1").prehashed and not spec("ed25519").prehashed
-    with pytest.raises(UnknownDomain):
-        domain_of("bls")
+    for not_a_domain in ("bls", "ED25519", 1, None, b"ed25519"):
+        with pytest.raises(UnknownDomain):
+            domain_of(not_a_domain)
+        assert not is_domain_name(not_a_domain)
+    assert all(is_domain_name(name) for name in DOMAIN_NAMES)
 
 
 def test_request_round_trips_and_hashes_its_canonical_form() -> None:

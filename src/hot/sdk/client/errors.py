@@ -23,13 +23,20 @@ from hot.wire.errors import (
 
 
 class GatekeeperError(HotError):
-    """The gatekeeper failed in a way without a dedicated class (unknown code, transport, non-JSON)."""
+    """The gatekeeper failed in a way without a dedicated class (unknown code, transport, non-JSON).
+
+    `status` is the HTTP status it answered with, or 502 (Bad Gateway) when it gave no usable answer;
+    `error_code` is its `code` when the body had one.
+    """
 
     code = "gatekeeper_error"
+    status = 502
 
     def __init__(self, message: str, *, status: int | None = None, error_code: str | None = None) -> None:
         super().__init__(message)
-        self.status, self.error_code = status, error_code
+        if status is not None:
+            self.status = status
+        self.error_code = error_code
 
 
 class KeyMismatch(HotError):

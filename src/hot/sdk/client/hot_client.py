@@ -43,6 +43,7 @@ from hot.sdk.client.registry import (
 from hot.sdk.client.signatures import DOMAINS, Domain, SignatureResult, verify_signature
 from nacl.signing import SigningKey
 
+from hot.wire.domains import is_domain_name
 from hot.wire.errors import ContractError, EncodingError
 
 DEFAULT_TIMEOUT_S = 30.0  # a signature needs nodes to call hot_verify on chains: allow for it
@@ -244,7 +245,7 @@ def _result(body: Any) -> SignatureResult:
 
 
 def _domain(domain: str) -> Domain:
-    if domain not in DOMAINS:
+    if not is_domain_name(domain):
         raise ValueError(f"domain is one of {DOMAINS}, not {domain!r}")
     return domain
 

@@ -5,7 +5,7 @@
 See docs/contract-guide.md for a complete example, the storage layout and the deploy format.
 """
 
-from hot.sdk.contract.codec import canonical_json, codec_for
+from hot.sdk.contract.codec import codec_for
 from hot.sdk.contract.context import (
     BlockInfo,
     ExecutionContext,
@@ -32,6 +32,7 @@ from hot.sdk.contract.errors import (
     ProhibitedInView,
 )
 from hot.sdk.contract.storage import Map, Set, Value, Vector
+from hot.wire.encoding import canonical_json
 
 __all__ = [
     "BlockInfo",

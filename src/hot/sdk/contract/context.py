@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from hot.sdk.contract.codec import canonical_json
 from hot.sdk.contract.errors import ContractPanic, ProhibitedInView, split_code
+from hot.wire.encoding import canonical_json
 
 
 class StorageBackend(Protocol):

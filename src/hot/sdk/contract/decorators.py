@@ -15,9 +15,10 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from hot.sdk.contract.codec import Codec, canonical_json, codec_for, parse_json
+from hot.sdk.contract.codec import Codec, codec_for, parse_json
 from hot.sdk.contract.context import PromiseCall, current_context
 from hot.sdk.contract.errors import ContractPanic, MethodNotFound
+from hot.wire.encoding import canonical_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -184,7 +185,7 @@ def dispatch(cls: type, method_name: str, raw_args: bytes) -> bytes:
     elif not initialized and method.kind is MethodKind.CALL:
         raise ContractPanic("E_NOT_INITIALIZED", "the contract is not initialized")
     kwargs = decode_args(method, raw_args)
-    instance = cls.__new__(cls)
+    instance: object = object.__new__(cls)  # no __init__: a contract's state lives in storage, not on the instance
     value = method.function(instance, **kwargs)
     if isinstance(value, PromiseCall):
         if not any(value is p for p in ctx.promises):

@@ -34,7 +34,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import base58
-from hot.sdk.contract.codec import canonical_json
 from hot.sdk.contract.errors import ContractPanic
 from hot.sdk.hostcrypto import sha256
 from hot.sdk.policies.signatures import (
@@ -44,6 +43,7 @@ from hot.sdk.policies.signatures import (
     SignedBy,
     at_least,
 )
+from hot.wire.encoding import canonical_json
 
 CHANGE_TAG = b"hot/multisig/key-set-change/v1"
 MAX_SIGNERS = 16  # bounds the work of one hot_verify (each check is one signature verification)

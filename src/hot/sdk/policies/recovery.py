@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hot.sdk.contract.codec import canonical_json
 from hot.sdk.contract.errors import ContractPanic
 from hot.sdk.hostcrypto import sha256
 from hot.sdk.policies.multisig import MultisigConfig, SignerKey
 from hot.sdk.policies.rotation import ControllingKey, key_body
 from hot.sdk.policies.timelock import Timelock
+from hot.wire.encoding import canonical_json
 
 APPROVAL_TAG = b"hot/recovery/approve/v1"
 CANCEL_TAG = b"hot/recovery/cancel/v1"

@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hot.sdk.contract.codec import canonical_json
 from hot.sdk.contract.errors import ContractPanic
 from hot.sdk.hostcrypto import sha256
 from hot.sdk.policies.compose import msg_hash_bytes, signatures_from_payload
 from hot.sdk.policies.multisig import SignerKey
 from hot.sdk.policies.signatures import PolicyDefinitionError, Scheme, SignedBy
+from hot.wire.encoding import canonical_json
 
 ROTATION_TAG = b"hot/rotation/controlling-key/v1"
 

@@ -225,12 +225,16 @@ class Secp256k1Suite(Ciphersuite):
         return h1
 
 
-@ffi.callback("int(unsigned char *, const unsigned char *, const unsigned char *, void *)")
-def _ecdh_copy_xy(output: Any, x32: Any, y32: Any, data: Any) -> int:
+def _copy_xy(output: Any, x32: Any, y32: Any, data: Any) -> int:
     """secp256k1_ecdh's hash function, replaced by a copy of the shared point's coordinates."""
     ffi.memmove(output, x32, 32)
     ffi.memmove(output + 32, y32, 32)
     return 1
+
+
+# The C function pointer libsecp256k1 calls back (a module global: it must outlive every call).
+_ecdh_copy_xy: Any = ffi.callback("int(unsigned char *, const unsigned char *, const unsigned char *, void *)")(
+    _copy_xy)
 
 
 def _combine(raws: list[Any]) -> list[Any]:
