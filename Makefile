@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install test demo bench clean
+.PHONY: install check test demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,7 +22,13 @@ $(CHROMIUM):
 
 install: $(STAMP) $(CHROMIUM)
 
-test: $(STAMP) $(CHROMIUM)
+# The layers (pyproject's [tool.importlinter], docs/architecture.md "Who imports whom") and mypy --strict
+# on hot.wire, hot.mpc.crypto and hot.sdk ([tool.mypy]): a layering or typing error fails the run first.
+check: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+
+test: check $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: $(STAMP) $(CHROMIUM)
@@ -35,4 +41,4 @@ bench: $(STAMP)
 	$(HOT) bench e2e
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .import_linter_cache build *.egg-info
