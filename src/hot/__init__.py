@@ -1,7 +1,8 @@
 """hot-protocol: smart contracts that own private keys (whitepaper §1).
 
-The import namespace maps the repository's top-level folders: `hot.mpc` (mpc/), `hot.sdk` (sdk/),
-`hot.contracts` (contracts/), `hot.localnet` (localnet/), `hot.bench` (bench/).
+Every package under src/hot/ imports as it is named: `hot.wire`, `hot.mpc.crypto`, `hot.mpc.chains`,
+`hot.mpc.node`, `hot.mpc.gatekeeper`, `hot.sdk`, `hot.contracts`, `hot.localnet`, `hot.examples`,
+`hot.bench`, `hot.cli`, in that order of layers (docs/architecture.md, "Who imports whom").
 """
 
 __version__ = "0.1.0"
