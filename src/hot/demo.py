@@ -30,12 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from hot.demo_offline import run_offline_demo
+from hot.wire.errors import DemoFailed
 
 NODES, THRESHOLD = 5, 3
-
-
-class DemoFailed(Exception):
-    """A step raised or an independent check refused a result."""
 
 
 class Step:

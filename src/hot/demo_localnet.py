@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from hot.wire.errors import PresignaturesUnavailable
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,6 @@ class LocalnetAccess:
                                        near_private_key=self.operator_key)
 
 
-class PresignaturesUnavailable(RuntimeError):
-    """No signer set held enough ECDSA presignatures before the deadline."""
-
-
 def common_presignatures(status: dict[str, Any]) -> int:
     """The most ECDSA presignatures one signer set holds on every member (what the gatekeeper can use).
 
@@ -124,7 +121,7 @@ def wait_for_presignatures(status: dict[str, Any], needed: int, timeout: float =
 
 
 def start_localnet(data_dir: Path, *, nodes: int, threshold: int, near_port: int) -> LocalnetAccess:
-    """`hot localnet up` in `data_dir`; raises hot.localnet.cluster.ClusterError with the failing log tail."""
+    """`hot localnet up` in `data_dir`; raises hot.wire.errors.ClusterError with the failing log tail."""
     from hot.localnet.cluster import ClusterOptions, up
 
     status = up(data_dir, ClusterOptions(nodes=nodes, threshold=threshold, near_port=near_port))

@@ -24,15 +24,9 @@ from hot.examples.passkey_wallet.bitcoin_tx import (
 from hot.examples.passkey_wallet.browser_flow import MERCHANT
 from hot.sdk.addresses import bitcoin_p2wpkh
 from hot.sdk.client import HotClient
-from hot.sdk.policies.passkey import (
-    PasskeyAssertion,
-    PasskeyCredential,
-    PasskeyDenied,
-    PasskeyProof,
-    verify_message,
-)
+from hot.sdk.policies.passkey import PasskeyAssertion, PasskeyCredential, PasskeyProof, verify_message
 
-from hot.wire.errors import AuthorizationDenied
+from hot.wire.errors import AuthorizationDenied, PasskeyDenied
 
 from .browser import WalletPage
 from .conftest import WalletService

@@ -63,8 +63,8 @@ class NearProxy:
             if fault in ("timeout", "lose"):
                 error = handler_error("TIMEOUT_ERROR", {}, "Timeout")
                 answer = {"jsonrpc": "2.0", "id": call.get("id"), "error": error.body}
-                self.exchanges.append(Exchange(method, params, error.http_status, answer))
-                return Response(json.dumps(answer), status_code=error.http_status, media_type="application/json")
+                self.exchanges.append(Exchange(method, params, error.status, answer))
+                return Response(json.dumps(answer), status_code=error.status, media_type="application/json")
             answer = forwarded.json()
             self.exchanges.append(Exchange(method, params, forwarded.status_code, answer))
             return Response(forwarded.content, status_code=forwarded.status_code, media_type="application/json")

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 import coincurve
 
-from hot.wire.errors import AuthorizationDenied
-from hot.examples.passkey_wallet.signer import UnknownKey
+from hot.wire.errors import AuthorizationDenied, UnknownKey
 from hot.sdk.policies.passkey import PasskeyCredential, PasskeyProof, verify_message
 
 

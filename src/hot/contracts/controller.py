@@ -28,6 +28,7 @@ from hot.contracts.controller_rules import (
 )
 from hot.contracts.controller_votes import VotesMixin
 from hot.sdk.contract import call, contract, init, require, view
+from hot.wire.errors import ContractCode as E
 
 DEFAULT_ECONOMICS: dict[str, Any] = {
     "dispute_fee": "0", "fisherman_share_bps": 1000, "slash_bps": 1000, "veto_window_blocks": 0, "min_node_stake": "0",
@@ -45,7 +46,7 @@ class Controller(VotesMixin, NodesMixin, DisputesMixin):
             key_event_timeout_blocks: int = 100, require_attestation: bool = True,
             economics: dict[str, Any] | None = None) -> None:
         """Set the DAO (the only admin), the gTOKEN contract, trusted quote vendors and timeouts."""
-        require(key_event_timeout_blocks > 0, "E_BAD_ARGS: key_event_timeout_blocks must be positive")
+        require(key_event_timeout_blocks > 0, E.BAD_ARGS, "key_event_timeout_blocks must be positive")
         for key in vendor_public_keys or []:
             check_hex_key(key, 32, "vendor_public_key")
         self.dao.set(dao)
@@ -139,13 +140,13 @@ class Controller(VotesMixin, NodesMixin, DisputesMixin):
 
 def _checked_economics(economics: dict[str, Any]) -> dict[str, Any]:
     """Refuse unknown keys and out-of-range values (basis points are 0..10000)."""
-    require(set(economics) <= set(DEFAULT_ECONOMICS), f"E_BAD_ECONOMICS: keys are {sorted(DEFAULT_ECONOMICS)}")
+    require(set(economics) <= set(DEFAULT_ECONOMICS), E.BAD_ECONOMICS, f"keys are {sorted(DEFAULT_ECONOMICS)}")
     for key in ECONOMIC_LIMITS_BPS:
         require(isinstance(economics[key], int) and 0 <= economics[key] <= 10_000,
-                f"E_BAD_ECONOMICS: {key} must be 0..10000")
+                E.BAD_ECONOMICS, f"{key} must be 0..10000")
     for key in ("dispute_fee", "min_node_stake"):
-        require(isinstance(economics[key], str) and economics[key].isdigit(), f"E_BAD_ECONOMICS: {key} is a U128 string")
+        require(isinstance(economics[key], str) and economics[key].isdigit(), E.BAD_ECONOMICS, f"{key} is a U128 string")
     for key in ("veto_window_blocks", "refresh_interval_blocks"):
         require(isinstance(economics[key], int) and not isinstance(economics[key], bool) and economics[key] >= 0,
-                f"E_BAD_ECONOMICS: {key} must be a non-negative integer")
+                E.BAD_ECONOMICS, f"{key} must be a non-negative integer")
     return economics

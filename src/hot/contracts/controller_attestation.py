@@ -20,6 +20,7 @@ from typing import Any
 
 from hot.sdk.contract import require
 from hot.sdk.hostcrypto import ed25519_verify
+from hot.wire.errors import ContractCode as E
 
 QUOTE_TAG = b"hot-protocol/attestation/software-quote/v1\n"
 MAX_CLOCK_SKEW_S = 300
@@ -33,14 +34,14 @@ def _hex_field(quote: dict[str, Any], field: str, size: int) -> bytes:
         raw = bytes.fromhex(value) if isinstance(value, str) else b""
     except ValueError:
         raw = b""
-    require(len(raw) == size, f"E_BAD_QUOTE: {field} must be {size} bytes of hex")
+    require(len(raw) == size, E.BAD_QUOTE, f"{field} must be {size} bytes of hex")
     return raw
 
 
 def _u64_field(quote: dict[str, Any], field: str) -> int:
     value = quote.get(field)
     require(isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64,
-            f"E_BAD_QUOTE: {field} must be an integer in [0, 2^64)")
+            E.BAD_QUOTE, f"{field} must be an integer in [0, 2^64)")
     return int(value)
 
 
@@ -52,20 +53,20 @@ def verify_software_quote(quote: dict[str, Any], *, node_signing_public_key: byt
     caller against the DAO-approved set (it owns that storage).
     """
     fields = set(quote) - {"type"}
-    require(fields == QUOTE_FIELDS, f"E_BAD_QUOTE: a quote has exactly the fields {sorted(QUOTE_FIELDS)}")
+    require(fields == QUOTE_FIELDS, E.BAD_QUOTE, f"a quote has exactly the fields {sorted(QUOTE_FIELDS)}")
     measurement = _hex_field(quote, "measurement", 32)
     node_key = _hex_field(quote, "node_signing_public_key", 32)
     issued_at, expires_at = _u64_field(quote, "issued_at"), _u64_field(quote, "expires_at")
     signature = _hex_field(quote, "signature", 64)
-    require(expires_at > issued_at, "E_BAD_QUOTE: expires_at must be after issued_at")
+    require(expires_at > issued_at, E.BAD_QUOTE, "expires_at must be after issued_at")
     signed = QUOTE_TAG + measurement + node_key + struct.pack(">QQ", issued_at, expires_at)
     require(any(ed25519_verify(vendor, signed, signature) for vendor in vendor_keys),
-            "E_QUOTE_SIGNATURE: the quote is not signed by a trusted vendor key")
+            E.QUOTE_SIGNATURE, "the quote is not signed by a trusted vendor key")
     # Binding: a quote for another key must not attest this node (mimicry, whitepaper §4.2.1).
-    require(node_key == node_signing_public_key, "E_QUOTE_KEY_MISMATCH: the quote attests another signing key")
-    require(expires_at - issued_at <= MAX_QUOTE_VALIDITY_S, f"E_BAD_QUOTE: validity exceeds {MAX_QUOTE_VALIDITY_S} s")
+    require(node_key == node_signing_public_key, E.QUOTE_KEY_MISMATCH, "the quote attests another signing key")
+    require(expires_at - issued_at <= MAX_QUOTE_VALIDITY_S, E.BAD_QUOTE, f"validity exceeds {MAX_QUOTE_VALIDITY_S} s")
     require(issued_at - MAX_CLOCK_SKEW_S <= now_s < expires_at,
-            f"E_QUOTE_EXPIRED: quote valid in [{issued_at}, {expires_at}), block time is {now_s}")
+            E.QUOTE_EXPIRED, f"quote valid in [{issued_at}, {expires_at}), block time is {now_s}")
     return measurement, expires_at
 
 
@@ -77,6 +78,6 @@ def verify_quote(quote: dict[str, Any], **kwargs: Any) -> tuple[bytes, int]:
     """Dispatch on `quote["type"]` (default "software-v1") to the registered checker."""
     kind = quote.get("type", "software-v1")
     checker = QUOTE_VERIFIERS.get(kind) if isinstance(kind, str) else None
-    require(checker is not None, f"E_BAD_QUOTE: unknown quote type {kind!r}")
+    require(checker is not None, E.BAD_QUOTE, f"unknown quote type {kind!r}")
     assert checker is not None
     return checker(quote, **kwargs)

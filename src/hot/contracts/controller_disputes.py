@@ -23,6 +23,7 @@ from hot.contracts.controller_evidence import (
 from hot.wire.encoding import canonical_json
 from hot.contracts.controller_storage import ControllerStorage, controller_event
 from hot.sdk.contract import Map, Set, Value, call, env, require
+from hot.wire.errors import ContractCode as E
 
 ONE_YOCTO = 1
 
@@ -38,19 +39,19 @@ class DisputesMixin(ControllerStorage):
     @call
     def ft_on_transfer(self, sender_id: str, amount: str, msg: str) -> str:
         """NEP-141 receiver: gTOKEN only; opens a dispute; returns the unused amount (above the fee)."""
-        require(env.predecessor == self.gtoken.get(), "E_NOT_GTOKEN: disputes are paid in gTOKEN only")
+        require(env.predecessor == self.gtoken.get(), E.NOT_GTOKEN, "disputes are paid in gTOKEN only")
         try:
             request = json.loads(msg)["dispute"]
         except (ValueError, KeyError, TypeError):
             request = None
-        require(isinstance(request, dict), 'E_BAD_DISPUTE: msg must be {"dispute": {...}}')
+        require(isinstance(request, dict), E.BAD_DISPUTE, 'msg must be {"dispute": {...}}')
         fee, paid = int(self.economics.get().get("dispute_fee", "0")), int(amount)
-        require(paid >= fee, f"E_FEE_TOO_LOW: the dispute fee is {fee}")
+        require(paid >= fee, E.FEE_TOO_LOW, f"the dispute fee is {fee}")
         accused, kind, evidence = request.get("accused"), request.get("kind"), request.get("evidence")
-        require(kind in EVIDENCE_KINDS, f"E_BAD_DISPUTE: kind must be one of {sorted(EVIDENCE_KINDS)}")
-        require(isinstance(accused, str) and isinstance(evidence, dict), "E_BAD_DISPUTE: accused and evidence needed")
+        require(kind in EVIDENCE_KINDS, E.BAD_DISPUTE, f"kind must be one of {sorted(EVIDENCE_KINDS)}")
+        require(isinstance(accused, str) and isinstance(evidence, dict), E.BAD_DISPUTE, "accused and evidence needed")
         fingerprint = _fingerprint(accused, kind, evidence)
-        require(fingerprint not in self.evidence_seen, "E_DUPLICATE_DISPUTE: this evidence was already submitted")
+        require(fingerprint not in self.evidence_seen, E.DUPLICATE_DISPUTE, "this evidence was already submitted")
         self_proving = self._check_evidence(accused, kind, evidence)
         dispute_id = self.dispute_count.get()
         self.dispute_count.set(dispute_id + 1)
@@ -67,17 +68,17 @@ class DisputesMixin(ControllerStorage):
     def _check_evidence(self, accused: str, kind: str, evidence: dict[str, Any]) -> bool:
         if kind == "gatekeeper_receipt":
             record = self.gatekeepers.get(accused)
-            require(record is not None, f"E_UNKNOWN_GATEKEEPER: {accused} is not a registered gatekeeper")
+            require(record is not None, E.UNKNOWN_GATEKEEPER, f"{accused} is not a registered gatekeeper")
             verify_receipt(evidence, accused, bytes.fromhex(record["public_key"]))
             return False
         node = self.nodes.get(accused)
-        require(node is not None, f"E_UNKNOWN_NODE: {accused} is not a registered node")
+        require(node is not None, E.UNKNOWN_NODE, f"{accused} is not a registered node")
         return check_node_evidence(kind, evidence, bytes.fromhex(node["signing_public_key"]))
 
     def _dispute(self, dispute_id: int, status: str) -> dict[str, Any]:
         record = self.disputes.get(dispute_id)
-        require(record is not None, f"E_UNKNOWN_DISPUTE: no dispute {dispute_id}")
-        require(record["status"] == status, f"E_BAD_TRANSITION: dispute {dispute_id} is {record['status']}")
+        require(record is not None, E.UNKNOWN_DISPUTE, f"no dispute {dispute_id}")
+        require(record["status"] == status, E.BAD_TRANSITION, f"dispute {dispute_id} is {record['status']}")
         return dict(record)
 
     @call
@@ -97,7 +98,7 @@ class DisputesMixin(ControllerStorage):
         """DAO: veto an upheld dispute inside its veto window; the fee is refunded (the evidence verified)."""
         self._require_dao()
         record = self._dispute(dispute_id, "upheld")
-        require(env.block_height < record["executable_at_block"], "E_VETO_WINDOW_CLOSED: the dispute is executable")
+        require(env.block_height < record["executable_at_block"], E.VETO_WINDOW_CLOSED, "the dispute is executable")
         self.disputes[dispute_id] = {**record, "status": "vetoed"}
         self._refund_fee(record)
         controller_event("dispute_vetoed", {"id": dispute_id})
@@ -107,7 +108,7 @@ class DisputesMixin(ControllerStorage):
         """Anyone, after the veto window: slash the accused, reward the fisherman, refund the fee."""
         record = self._dispute(dispute_id, "upheld")
         require(env.block_height >= record["executable_at_block"],
-                f"E_VETO_WINDOW_OPEN: executable from block {record['executable_at_block']}")
+                E.VETO_WINDOW_OPEN, f"executable from block {record['executable_at_block']}")
         self.disputes[dispute_id] = {**record, "status": "executed"}
         economics = self.economics.get()
         env.promise(self.gtoken.get(), "slash", {
@@ -133,7 +134,7 @@ class DisputesMixin(ControllerStorage):
     def report_work(self, units: int) -> None:
         """An attested participant reports the signing work it did this chain epoch (its TEE counts it)."""
         voter = self._require_voter(self.participants.get())
-        require(0 <= units < 2**53, "E_BAD_UNITS: units must be a non-negative integer below 2^53")
+        require(0 <= units < 2**53, E.BAD_UNITS, "units must be a non-negative integer below 2^53")
         work = self._current_work()
         self.work.set({"period": work["period"], "units": {**work["units"], voter: units}})
 
@@ -146,12 +147,12 @@ class DisputesMixin(ControllerStorage):
         """Anyone, once a chain epoch is over: mint that epoch's rewards, split by work of attested participants."""
         work = self.work.get()
         require(work["period"] == period and period < env.epoch_height,
-                f"E_PERIOD_NOT_CLOSABLE: period {period} has no reports or is not over")
+                E.PERIOD_NOT_CLOSABLE, f"period {period} has no reports or is not over")
         weights = {acc: str(n) for acc, n in work["units"].items()
                    if n > 0 and acc in self.participants.get()
                    and (not self.require_attestation.get() or self._attestation_status(acc) == "valid")}
         self.work.set({"period": env.epoch_height, "units": {}})
-        require(weights, "E_NO_WORK: no attested participant reported work")
+        require(weights, E.NO_WORK, "no attested participant reported work")
         env.promise(self.gtoken.get(), "distribute_rewards", {"period": period, "weights": weights})
         return weights
 

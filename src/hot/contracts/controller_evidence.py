@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from hot.sdk.contract import require
-from hot.wire.errors import BadReceipt, LogEntryInvalid
+from hot.wire.errors import BadReceipt, ContractCode as E, LogEntryInvalid
 from hot.wire.log import LogEntry
 from hot.wire.receipts import RECEIPT_FIELDS, GatekeeperReceipt
 
@@ -30,10 +30,10 @@ def verify_log_line(line: str, node_key: bytes) -> dict[str, Any]:
     try:
         entry = LogEntry.from_json_line(line.encode("utf-8", "surrogatepass"))
     except LogEntryInvalid as exc:
-        require(False, f"E_BAD_EVIDENCE: {exc}")
-    require(entry.hash_holds(), "E_BAD_EVIDENCE: the entry hash does not match")
+        require(False, E.BAD_EVIDENCE, str(exc))
+    require(entry.hash_holds(), E.BAD_EVIDENCE, "the entry hash does not match")
     require(entry.signature_holds(node_key),
-            "E_BAD_SIGNATURE: the entry is not signed by the accused node's registered signing key")
+            E.BAD_SIGNATURE, "the entry is not signed by the accused node's registered signing key")
     return {"seq": entry.seq, "time": entry.time, "kind": entry.kind.value, "body": entry.body,
             "prev_hash": entry.prev_hash.hex(), "hash": entry.hash.hex(), "signature": entry.signature.hex()}
 
@@ -42,16 +42,16 @@ def verify_receipt(evidence: dict[str, Any], gatekeeper_id: str, gatekeeper_key:
     """A receipt (hot.wire.receipts) signed by the accused gatekeeper's registered key."""
     receipt = evidence.get("receipt")
     require(isinstance(receipt, dict) and set(receipt) == RECEIPT_FIELDS - {"signature"},
-            "E_BAD_EVIDENCE: a receipt has exactly deadline_ms, gatekeeper_id, request_hash")
+            E.BAD_EVIDENCE, "a receipt has exactly deadline_ms, gatekeeper_id, request_hash")
     try:
         parsed = GatekeeperReceipt.from_json({**receipt, "signature": evidence.get("signature")})
     except BadReceipt as exc:
-        require(False, f"E_BAD_EVIDENCE: {exc}")
-    require(parsed.gatekeeper_id == gatekeeper_id, "E_BAD_EVIDENCE: the receipt names another gatekeeper")
+        require(False, E.BAD_EVIDENCE, str(exc))
+    require(parsed.gatekeeper_id == gatekeeper_id, E.BAD_EVIDENCE, "the receipt names another gatekeeper")
     try:
         parsed.check_signature(gatekeeper_key)
     except BadReceipt:
-        require(False, "E_BAD_SIGNATURE: the receipt is not signed by the gatekeeper's registered key")
+        require(False, E.BAD_SIGNATURE, "the receipt is not signed by the gatekeeper's registered key")
 
 
 def released_without_authorization(entry: dict[str, Any]) -> bool:
@@ -66,17 +66,17 @@ def check_node_evidence(kind: str, evidence: dict[str, Any], node_key: bytes) ->
     if kind == "equivocation":
         lines = evidence.get("entries")
         require(isinstance(lines, list) and len(lines) == 2 and all(isinstance(x, str) for x in lines),
-                "E_BAD_EVIDENCE: equivocation needs two log lines")
+                E.BAD_EVIDENCE, "equivocation needs two log lines")
         first, second = verify_log_line(lines[0], node_key), verify_log_line(lines[1], node_key)
         # Two signed entries at one position of a hash chain: the node forked its own log.
         require(first["seq"] == second["seq"] and first["hash"] != second["hash"],
-                "E_BAD_EVIDENCE: equivocation needs two different entries with the same seq")
+                E.BAD_EVIDENCE, "equivocation needs two different entries with the same seq")
         return True
     line = evidence.get("entry")
-    require(isinstance(line, str), "E_BAD_EVIDENCE: evidence needs the log line as 'entry'")
+    require(isinstance(line, str), E.BAD_EVIDENCE, "evidence needs the log line as 'entry'")
     entry = verify_log_line(line, node_key)
     if kind == "unauthorized_signature":
         require(released_without_authorization(entry),
-                "E_BAD_EVIDENCE: the entry does not record a signature released without authorization")
+                E.BAD_EVIDENCE, "the entry does not record a signature released without authorization")
         return True
     return False

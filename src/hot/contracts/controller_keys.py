@@ -22,6 +22,7 @@ from hot.contracts.controller_rules import (
 )
 from hot.contracts.controller_storage import ControllerStorage, controller_event
 from hot.sdk.contract import call, env, require
+from hot.wire.errors import ContractCode as E
 
 
 class KeyEventsMixin(ControllerStorage):
@@ -48,13 +49,13 @@ class KeyEventsMixin(ControllerStorage):
         self._require_dao()
         require_state_allows(self._state(), "begin_keygen")
         require(participants and len(set(participants)) == len(participants),
-                "E_BAD_PARTICIPANTS: participants must be distinct and non-empty")
-        require(schemes, "E_BAD_SCHEME: at least one domain is needed")
+                E.BAD_PARTICIPANTS, "participants must be distinct and non-empty")
+        require(schemes, E.BAD_SCHEME, "at least one domain is needed")
         for scheme in schemes:
             check_scheme(scheme)
         check_threshold(threshold, len(participants), schemes)
         for account_id in participants:
-            require(account_id in self.nodes, f"E_UNKNOWN_NODE: {account_id} has not registered its keys")
+            require(account_id in self.nodes, E.UNKNOWN_NODE, f"{account_id} has not registered its keys")
             self._require_min_stake(account_id)
         self.participants.set(list(participants))
         self.threshold.set(threshold)
@@ -74,10 +75,10 @@ class KeyEventsMixin(ControllerStorage):
         event = dict(self.key_event.get())
         voter = self._require_voter(event["participants"])
         require(domain_id == event["domain_id"],
-                f"E_WRONG_DOMAIN: the key event is for domain {event['domain_id']}, not {domain_id}")
+                E.WRONG_DOMAIN, f"the key event is for domain {event['domain_id']}, not {domain_id}")
         domain = self.domains.get()[domain_id]
         check_hex_key(public_key, root_key_size(domain["scheme"])[0], "public_key")
-        require(voter not in event["votes"], "E_ALREADY_VOTED: this participant already voted in this attempt")
+        require(voter not in event["votes"], E.ALREADY_VOTED, "this participant already voted in this attempt")
         event["votes"] = {**event["votes"], voter: public_key}
         self.key_event.set(event)
         controller_event("vote_pk", {"domain_id": domain_id, "voter": voter, "public_key": public_key})
@@ -107,8 +108,8 @@ class KeyEventsMixin(ControllerStorage):
         require_state_allows(self._state(), "vote_reshared")
         event = dict(self.key_event.get())
         voter = self._require_voter(event["participants"])
-        require(epoch == event["epoch"], f"E_WRONG_EPOCH: the reshare is to epoch {event['epoch']}, not {epoch}")
-        require(voter not in event["votes"], "E_ALREADY_VOTED: this participant already voted in this attempt")
+        require(epoch == event["epoch"], E.WRONG_EPOCH, f"the reshare is to epoch {event['epoch']}, not {epoch}")
+        require(voter not in event["votes"], E.ALREADY_VOTED, "this participant already voted in this attempt")
         event["votes"] = {**event["votes"], voter: "done"}
         self.key_event.set(event)
         controller_event("vote_reshared", {"epoch": epoch, "voter": voter})
@@ -128,7 +129,7 @@ class KeyEventsMixin(ControllerStorage):
         members = set(event["participants"]) | set(self.participants.get())
         self._require_voter(sorted(members))
         deadline = event["started_at_block"] + self.key_event_timeout_blocks.get()
-        require(env.block_height >= deadline, f"E_NOT_STALLED: the key event may be cancelled from block {deadline}")
+        require(env.block_height >= deadline, E.NOT_STALLED, f"the key event may be cancelled from block {deadline}")
         event.update(attempt=event["attempt"] + 1, started_at_block=env.block_height, votes={})
         self.key_event.set(event)
         controller_event("key_event_restarted", event)
@@ -141,7 +142,7 @@ class KeyEventsMixin(ControllerStorage):
         voter = self._require_voter(self.participants.get())
         votes = self.votes.get()
         voters = list(votes["proposals"].get("cancel_resharing", []))
-        require(voter not in voters, "E_ALREADY_VOTED: this participant already voted for this proposal")
+        require(voter not in voters, E.ALREADY_VOTED, "this participant already voted for this proposal")
         voters.append(voter)
         self.votes.set({"epoch": self.epoch.get(), "proposals": {**votes["proposals"], "cancel_resharing": voters}})
         if len(voters) >= supermajority(len(self.participants.get())):
@@ -160,8 +161,8 @@ class KeyEventsMixin(ControllerStorage):
         """
         require_state_allows(self._state(), "trigger_refresh")
         interval = int(self.economics.get().get("refresh_interval_blocks", 0))
-        require(interval > 0, "E_REFRESH_DISABLED: refresh_interval_blocks is 0")
+        require(interval > 0, E.REFRESH_DISABLED, "refresh_interval_blocks is 0")
         due = self.epoch_started_at_block.get() + interval
-        require(env.block_height >= due, f"E_REFRESH_NOT_DUE: the next refresh is due at block {due}")
+        require(env.block_height >= due, E.REFRESH_NOT_DUE, f"the next refresh is due at block {due}")
         self._start_reshare(list(self.participants.get()), self.threshold.get())
         return dict(self.key_event.get())

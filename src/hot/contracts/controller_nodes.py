@@ -15,6 +15,7 @@ from hot.contracts.controller_attestation import verify_quote
 from hot.contracts.controller_rules import check_hex_key
 from hot.contracts.controller_storage import ControllerStorage, controller_event
 from hot.sdk.contract import call, env, require
+from hot.wire.errors import ContractCode as E
 
 GATEKEEPER_STATUSES = ("active", "removed", "blacklisted")
 MAX_URL_LENGTH = 512
@@ -27,7 +28,7 @@ def _check_p2p_address(address: str) -> None:
         return
     host, _, port = address.rpartition(":")
     require(0 < len(address) <= MAX_P2P_ADDRESS_LENGTH and host != "" and port.isdigit() and 0 < int(port) < 65536,
-            "E_BAD_P2P_ADDRESS: p2p_address must be host:port, at most 255 characters")
+            E.BAD_P2P_ADDRESS, "p2p_address must be host:port, at most 255 characters")
 
 
 class NodesMixin(ControllerStorage):
@@ -45,22 +46,22 @@ class NodesMixin(ControllerStorage):
         """
         account_id = env.predecessor
         require(0 < len(url) <= MAX_URL_LENGTH and url.startswith(("http://", "https://")),
-                "E_BAD_URL: url must be http(s) and at most 512 characters")
+                E.BAD_URL, "url must be http(s) and at most 512 characters")
         _check_p2p_address(p2p_address)
         check_hex_key(p2p_public_key, 32, "p2p_public_key")
         check_hex_key(signing_public_key, 32, "signing_public_key")
-        require(p2p_public_key != signing_public_key, "E_DUPLICATE_KEY: p2p and signing keys must differ")
+        require(p2p_public_key != signing_public_key, E.DUPLICATE_KEY, "p2p and signing keys must differ")
         # A key is a key: one registered as anyone's p2p key cannot be another's signing key either.
         for key in (p2p_public_key, signing_public_key):
             for index in (self.p2p_key_owner, self.signing_key_owner):
                 owner = index.get(key)
-                require(owner in (None, account_id), f"E_DUPLICATE_KEY: key {key} is registered by {owner}")
+                require(owner in (None, account_id), E.DUPLICATE_KEY, f"key {key} is registered by {owner}")
         old = self.nodes.get(account_id)
         event = self.key_event.get()
         in_epoch = account_id in self.participants.get() or (event is not None and account_id in event["participants"])
         if old is not None and in_epoch:
             require(old["p2p_public_key"] == p2p_public_key and old["signing_public_key"] == signing_public_key,
-                    "E_KEYS_FIXED: a participant cannot change its keys during an epoch")
+                    E.KEYS_FIXED, "a participant cannot change its keys during an epoch")
         if old is not None:
             self.p2p_key_owner.remove(old["p2p_public_key"])
             self.signing_key_owner.remove(old["signing_public_key"])
@@ -83,13 +84,13 @@ class NodesMixin(ControllerStorage):
         """A registered node submits a quote bound to its signing key; the contract records its expiry."""
         account_id = env.predecessor
         node = self.nodes.get(account_id)
-        require(node is not None, f"E_UNKNOWN_NODE: {account_id} has not registered its keys")
+        require(node is not None, E.UNKNOWN_NODE, f"{account_id} has not registered its keys")
         vendors = [bytes.fromhex(k) for k in self.vendor_keys.get()]
         measurement, expires_at = verify_quote(quote, node_signing_public_key=bytes.fromhex(node["signing_public_key"]),
                                                vendor_keys=vendors, now_s=self._now_s())
         pin = self.measurements.get(measurement.hex())
         require(pin is not None and not pin["revoked"] and pin["expires_at"] > self._now_s(),
-                f"E_MEASUREMENT_NOT_ALLOWED: measurement {measurement.hex()} is not pinned")
+                E.MEASUREMENT_NOT_ALLOWED, f"measurement {measurement.hex()} is not pinned")
         record = {"measurement": measurement.hex(), "expires_at": min(expires_at, pin["expires_at"]),
                   "submitted_at_block": env.block_height}
         self.attestations[account_id] = record
@@ -101,7 +102,7 @@ class NodesMixin(ControllerStorage):
         """DAO: pin a code measurement (hex SHA-256) until `expires_at` (Unix seconds)."""
         self._require_dao()
         check_hex_key(measurement, 32, "measurement")
-        require(expires_at > self._now_s(), "E_BAD_EXPIRY: expires_at must be in the future")
+        require(expires_at > self._now_s(), E.BAD_EXPIRY, "expires_at must be in the future")
         self.measurements[measurement] = {"expires_at": expires_at, "revoked": False}
         controller_event("measurement_approved", {"measurement": measurement, "expires_at": expires_at})
 
@@ -110,7 +111,7 @@ class NodesMixin(ControllerStorage):
         """DAO: revoke a pinned measurement; nodes attested with it are flagged at once."""
         self._require_dao()
         pin = self.measurements.get(measurement)
-        require(pin is not None and not pin["revoked"], f"E_UNKNOWN_MEASUREMENT: {measurement} is not pinned")
+        require(pin is not None and not pin["revoked"], E.UNKNOWN_MEASUREMENT, f"{measurement} is not pinned")
         self.measurements[measurement] = {**pin, "revoked": True}
         controller_event("measurement_revoked", {"measurement": measurement})
 
@@ -128,8 +129,8 @@ class NodesMixin(ControllerStorage):
         self._require_dao()
         check_hex_key(public_key, 32, "public_key")
         old = self.gatekeepers.get(gatekeeper_id)
-        require(old is None or old["status"] != "blacklisted", f"E_BLACKLISTED: {gatekeeper_id} is blacklisted")
-        require(old is None or old["status"] != "active", f"E_ALREADY_ACTIVE: {gatekeeper_id} is already active")
+        require(old is None or old["status"] != "blacklisted", E.BLACKLISTED, f"{gatekeeper_id} is blacklisted")
+        require(old is None or old["status"] != "active", E.ALREADY_ACTIVE, f"{gatekeeper_id} is already active")
         self.gatekeepers[gatekeeper_id] = {"gatekeeper_id": gatekeeper_id, "public_key": public_key,
                                            "status": "active", "approved_at_block": env.block_height}
         controller_event("gatekeeper_approved", {"gatekeeper_id": gatekeeper_id, "public_key": public_key})
@@ -147,8 +148,8 @@ class NodesMixin(ControllerStorage):
     def _set_gatekeeper_status(self, gatekeeper_id: str, status: str) -> None:
         self._require_dao()
         record = self.gatekeepers.get(gatekeeper_id)
-        require(record is not None, f"E_UNKNOWN_GATEKEEPER: {gatekeeper_id} is not registered")
+        require(record is not None, E.UNKNOWN_GATEKEEPER, f"{gatekeeper_id} is not registered")
         require(record["status"] != status and record["status"] != "blacklisted",
-                f"E_BAD_TRANSITION: gatekeeper {gatekeeper_id} is {record['status']}")
+                E.BAD_TRANSITION, f"gatekeeper {gatekeeper_id} is {record['status']}")
         self.gatekeepers[gatekeeper_id] = {**record, "status": status}
         controller_event(f"gatekeeper_{status}", {"gatekeeper_id": gatekeeper_id})

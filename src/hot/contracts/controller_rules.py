@@ -12,6 +12,7 @@ from __future__ import annotations
 from hot.sdk.contract import require
 from hot.wire.domains import DOMAIN_NAMES, spec
 from hot.wire.records import ProtocolState
+from hot.wire.errors import ContractCode as E
 
 SCHEMES = DOMAIN_NAMES
 SUPERMAJORITY_NUM, SUPERMAJORITY_DEN = 3, 5  # at least 60% of the current participants
@@ -40,12 +41,12 @@ STATE_CALLS: dict[ProtocolState, frozenset[str]] = {
 def check_transition(current: ProtocolState, target: ProtocolState) -> None:
     """Refuse any state change not in `TRANSITIONS` (E_BAD_TRANSITION)."""
     require((current, target) in TRANSITIONS,
-            f"E_BAD_TRANSITION: {current.value} -> {target.value} is not an allowed transition")
+            E.BAD_TRANSITION, f"{current.value} -> {target.value} is not an allowed transition")
 
 
 def require_state_allows(state: ProtocolState, call_name: str) -> None:
     """Refuse a call the current state does not accept (E_WRONG_STATE), before anything changes."""
-    require(call_name in STATE_CALLS[state], f"E_WRONG_STATE: {call_name} is not allowed in state {state.value}")
+    require(call_name in STATE_CALLS[state], E.WRONG_STATE, f"{call_name} is not allowed in state {state.value}")
 
 
 def check_threshold(threshold: int, n: int, schemes: list[str]) -> None:
@@ -56,11 +57,11 @@ def check_threshold(threshold: int, n: int, schemes: list[str]) -> None:
     n >= 2t-1. t = 1 would let one node sign alone: refused (whitepaper §2.2.2, threshold cooperation).
     """
     require(isinstance(threshold, int) and threshold >= MIN_THRESHOLD,
-            f"E_BAD_THRESHOLD: threshold {threshold} is below {MIN_THRESHOLD}")
-    require(threshold <= n, f"E_BAD_THRESHOLD: threshold {threshold} exceeds {n} participants")
+            E.BAD_THRESHOLD, f"threshold {threshold} is below {MIN_THRESHOLD}")
+    require(threshold <= n, E.BAD_THRESHOLD, f"threshold {threshold} exceeds {n} participants")
     if "secp256k1" in schemes:
         require(n >= 2 * threshold - 1,
-                f"E_BAD_THRESHOLD: secp256k1 (threshold ECDSA) needs n >= 2t-1, got n={n}, t={threshold}")
+                E.BAD_THRESHOLD, f"secp256k1 (threshold ECDSA) needs n >= 2t-1, got n={n}, t={threshold}")
 
 
 def supermajority(n: int) -> int:
@@ -69,7 +70,7 @@ def supermajority(n: int) -> int:
 
 
 def check_scheme(scheme: str) -> None:
-    require(scheme in SCHEMES, f"E_BAD_SCHEME: scheme must be one of {list(SCHEMES)}, got {scheme!r}")
+    require(scheme in SCHEMES, E.BAD_SCHEME, f"scheme must be one of {list(SCHEMES)}, got {scheme!r}")
 
 
 def check_hex_key(value: str, size: int, field: str) -> bytes:
@@ -78,7 +79,7 @@ def check_hex_key(value: str, size: int, field: str) -> bytes:
         raw = bytes.fromhex(value)
     except (ValueError, TypeError):
         raw = b""
-    require(len(raw) == size and raw.hex() == value, f"E_BAD_KEY: {field} must be {size} bytes of lowercase hex")
+    require(len(raw) == size and raw.hex() == value, E.BAD_KEY, f"{field} must be {size} bytes of lowercase hex")
     return raw
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from hot.contracts.controller_rules import ProtocolState, check_transition
 from hot.sdk.contract import Map, Value, emit_event, env, require
+from hot.wire.errors import ContractCode as E
 
 EVENT_STANDARD, EVENT_VERSION = "hot-controller", "1.0.0"
 NS_PER_S = 10**9
@@ -60,7 +61,7 @@ class ControllerStorage:
 
     # -- roles ---------------------------------------------------------------------------------
     def _require_dao(self) -> None:
-        require(env.predecessor == self.dao.get(), "E_NOT_DAO: only the DAO may call this")
+        require(env.predecessor == self.dao.get(), E.NOT_DAO, "only the DAO may call this")
 
     def _now_s(self) -> int:
         return env.block_timestamp // NS_PER_S
@@ -80,10 +81,10 @@ class ControllerStorage:
     def _require_voter(self, members: list[str]) -> str:
         """The caller is one of `members` and, when attestation is required, attested now."""
         voter = env.predecessor
-        require(voter in members, f"E_NOT_PARTICIPANT: {voter} is not a participant of this vote")
+        require(voter in members, E.NOT_PARTICIPANT, f"{voter} is not a participant of this vote")
         if self.require_attestation.get():
             status = self._attestation_status(voter)
-            require(status == "valid", f"E_NOT_ATTESTED: {voter}'s attestation is {status}")
+            require(status == "valid", E.NOT_ATTESTED, f"{voter}'s attestation is {status}")
         return voter
 
     # -- state machine -------------------------------------------------------------------------
@@ -111,7 +112,7 @@ class ControllerStorage:
         minimum = int(self.economics.get().get("min_node_stake", "0"))
         if minimum:
             stake = self._stake_of(account_id)
-            require(stake >= minimum, f"E_INSUFFICIENT_STAKE: {account_id} stakes {stake}, needs {minimum}")
+            require(stake >= minimum, E.INSUFFICIENT_STAKE, f"{account_id} stakes {stake}, needs {minimum}")
 
     def _node_view(self, account_id: str, with_stake: bool = True) -> dict[str, Any]:
         record = dict(self.nodes[account_id])

@@ -20,6 +20,7 @@ from hot.contracts.controller_rules import (
 )
 from hot.contracts.controller_storage import controller_event
 from hot.sdk.contract import call, require
+from hot.wire.errors import ContractCode as E
 
 
 class VotesMixin(KeyEventsMixin):
@@ -33,7 +34,7 @@ class VotesMixin(KeyEventsMixin):
         votes = self.votes.get()
         proposals = dict(votes["proposals"]) if votes["epoch"] == self.epoch.get() else {}
         voters = list(proposals.get(proposal_key, []))
-        require(voter not in voters, "E_ALREADY_VOTED: this participant already voted for this proposal")
+        require(voter not in voters, E.ALREADY_VOTED, "this participant already voted for this proposal")
         voters.append(voter)
         proposals[proposal_key] = voters
         self.votes.set({"epoch": self.epoch.get(), "proposals": proposals})
@@ -47,8 +48,8 @@ class VotesMixin(KeyEventsMixin):
         require_state_allows(self._state(), "vote_add_participant")
         self._require_voter(self.participants.get())
         members = list(self.participants.get())
-        require(account_id in self.nodes, f"E_UNKNOWN_NODE: {account_id} has not registered its keys")
-        require(account_id not in members, f"E_ALREADY_PARTICIPANT: {account_id} is already a participant")
+        require(account_id in self.nodes, E.UNKNOWN_NODE, f"{account_id} has not registered its keys")
+        require(account_id not in members, E.ALREADY_PARTICIPANT, f"{account_id} is already a participant")
         self._require_min_stake(account_id)
         new_set = members + [account_id]
         check_threshold(self.threshold.get(), len(new_set), self._schemes())
@@ -61,7 +62,7 @@ class VotesMixin(KeyEventsMixin):
         require_state_allows(self._state(), "vote_remove_participant")
         self._require_voter(self.participants.get())
         members = list(self.participants.get())
-        require(account_id in members, f"E_NOT_PARTICIPANT: {account_id} is not a participant")
+        require(account_id in members, E.NOT_PARTICIPANT, f"{account_id} is not a participant")
         new_set = [m for m in members if m != account_id]
         check_threshold(self.threshold.get(), len(new_set), self._schemes())
         if self._cast("vote_remove_participant", f"remove_participant:{account_id}"):
@@ -72,7 +73,7 @@ class VotesMixin(KeyEventsMixin):
         """Change the threshold for the same set; passing starts a reshare."""
         require_state_allows(self._state(), "vote_threshold")
         self._require_voter(self.participants.get())
-        require(threshold != self.threshold.get(), "E_BAD_THRESHOLD: that is the current threshold")
+        require(threshold != self.threshold.get(), E.BAD_THRESHOLD, "that is the current threshold")
         check_threshold(threshold, len(self.participants.get()), self._schemes())
         if self._cast("vote_threshold", f"threshold:{threshold}"):
             self._start_reshare(list(self.participants.get()), threshold)
@@ -98,7 +99,7 @@ class VotesMixin(KeyEventsMixin):
         self._require_voter(self.participants.get())
         record = self.gatekeepers.get(gatekeeper_id)
         require(record is not None and record["status"] == "active",
-                f"E_UNKNOWN_GATEKEEPER: {gatekeeper_id} is not an active gatekeeper")
+                E.UNKNOWN_GATEKEEPER, f"{gatekeeper_id} is not an active gatekeeper")
         if self._cast("vote_remove_gatekeeper", f"remove_gatekeeper:{gatekeeper_id}"):
             self.gatekeepers[gatekeeper_id] = {**record, "status": "removed"}
             self.votes.set({"epoch": self.epoch.get(), "proposals": {

@@ -25,6 +25,7 @@ from hot.sdk.contract import (
     require,
     view,
 )
+from hot.wire.errors import ContractCode as E
 
 BPS = 10_000
 # kind -> (target contract role, method). "self" kinds change the DAO itself.
@@ -64,9 +65,9 @@ class Dao:
     @init
     def new(self, members: list[str], controller: str, gtoken: str, quorum_bps: int = 6000,
             voting_period_blocks: int = 100, veto_window_blocks: int = 10) -> None:
-        require(members and len(set(members)) == len(members), "E_BAD_ARGS: members must be distinct and non-empty")
-        require(0 < quorum_bps <= BPS, "E_BAD_ARGS: quorum_bps is 1..10000")
-        require(voting_period_blocks > 0 and veto_window_blocks >= 0, "E_BAD_ARGS: bad periods")
+        require(members and len(set(members)) == len(members), E.BAD_ARGS, "members must be distinct and non-empty")
+        require(0 < quorum_bps <= BPS, E.BAD_ARGS, "quorum_bps is 1..10000")
+        require(voting_period_blocks > 0 and veto_window_blocks >= 0, E.BAD_ARGS, "bad periods")
         for member in members:
             self.members.add(member)
         self.quorum_bps.set(quorum_bps)
@@ -75,23 +76,23 @@ class Dao:
         self.targets.set({"controller": controller, "gtoken": gtoken})
 
     def _require_member(self) -> str:
-        require(env.predecessor in self.members, f"E_NOT_MEMBER: {env.predecessor} is not a DAO member")
+        require(env.predecessor in self.members, E.NOT_MEMBER, f"{env.predecessor} is not a DAO member")
         return env.predecessor
 
     def _proposal(self, proposal_id: int, status: str) -> dict[str, Any]:
         proposal = self.proposals.get(proposal_id)
-        require(proposal is not None, f"E_UNKNOWN_PROPOSAL: no proposal {proposal_id}")
-        require(proposal["status"] == status, f"E_BAD_TRANSITION: proposal {proposal_id} is {proposal['status']}")
+        require(proposal is not None, E.UNKNOWN_PROPOSAL, f"no proposal {proposal_id}")
+        require(proposal["status"] == status, E.BAD_TRANSITION, f"proposal {proposal_id} is {proposal['status']}")
         return dict(proposal)
 
     @call
     def propose(self, kind: str, args: dict[str, Any], description: str = "") -> int:
         """A member proposes one typed action; returns its id."""
         proposer = self._require_member()
-        require(kind in KIND_ACTIONS, f"E_BAD_KIND: kind must be one of {sorted(KIND_ACTIONS)}")
+        require(kind in KIND_ACTIONS, E.BAD_KIND, f"kind must be one of {sorted(KIND_ACTIONS)}")
         if kind in ("add_member", "remove_member"):
             require(set(args) == {"account_id"} and isinstance(args["account_id"], str),
-                    "E_BAD_ARGS: member proposals take {account_id}")
+                    E.BAD_ARGS, "member proposals take {account_id}")
         proposal_id = self.proposal_count.get()
         self.proposal_count.set(proposal_id + 1)
         self.proposals[proposal_id] = {
@@ -107,8 +108,8 @@ class Dao:
         member = self._require_member()
         proposal = self._proposal(proposal_id, "voting")
         require(env.block_height < proposal["created_at_block"] + self.voting_period_blocks.get(),
-                "E_VOTING_CLOSED: the voting period is over")
-        require(member not in proposal["approve"] + proposal["reject"], "E_ALREADY_VOTED: one vote per member")
+                E.VOTING_CLOSED, "the voting period is over")
+        require(member not in proposal["approve"] + proposal["reject"], E.ALREADY_VOTED, "one vote per member")
         side = "approve" if approve else "reject"
         proposal[side] = proposal[side] + [member]
         n, quorum = len(self.members), self.quorum_bps.get()
@@ -126,7 +127,7 @@ class Dao:
         """Any member vetoes an approved proposal before its veto window closes (§3.2.1)."""
         member = self._require_member()
         proposal = self._proposal(proposal_id, "approved")
-        require(env.block_height < proposal["executable_at_block"], "E_VETO_WINDOW_CLOSED: the proposal is executable")
+        require(env.block_height < proposal["executable_at_block"], E.VETO_WINDOW_CLOSED, "the proposal is executable")
         self.proposals[proposal_id] = {**proposal, "status": "vetoed", "result": {"vetoed_by": member}}
         dao_event("vetoed", {"id": proposal_id, "member": member})
 
@@ -135,14 +136,14 @@ class Dao:
         """Anyone, after the veto window: perform the action (a call to the Controller or gTOKEN)."""
         proposal = self._proposal(proposal_id, "approved")
         require(env.block_height >= proposal["executable_at_block"],
-                f"E_VETO_WINDOW_OPEN: executable from block {proposal['executable_at_block']}")
+                E.VETO_WINDOW_OPEN, f"executable from block {proposal['executable_at_block']}")
         target, method = KIND_ACTIONS[proposal["kind"]]
         if target == "self":
             account_id = proposal["args"]["account_id"]
             if method == "add_member":
                 self.members.add(account_id)
             else:
-                require(account_id in self.members and len(self.members) > 1, "E_BAD_ARGS: cannot remove that member")
+                require(account_id in self.members and len(self.members) > 1, E.BAD_ARGS, "cannot remove that member")
                 self.members.discard(account_id)
             self.proposals[proposal_id] = {**proposal, "status": "executed", "result": True}
         else:

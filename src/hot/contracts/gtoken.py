@@ -12,6 +12,7 @@ from typing import Any
 
 from hot.contracts.gtoken_staking import StakingMixin, parse_amount, require_one_yocto
 from hot.sdk.contract import Value, call, contract, emit_event, env, init, require, view
+from hot.wire.errors import ContractCode as E
 
 STORAGE_DEPOSIT = 1_250_000_000_000_000_000_000  # 0.00125 NEAR: one account entry, as NEAR's FT reference
 FT_ON_TRANSFER_GAS = 50 * 10**12
@@ -27,7 +28,7 @@ class GToken(StakingMixin):
             unstake_delay_blocks: int = 100, metadata: dict[str, Any] | None = None) -> None:
         """Mint the initial supply to `owner_id`; the Controller slashes, the DAO sets parameters."""
         supply = int(total_supply) if total_supply.isdigit() else -1
-        require(0 <= supply < 2**128, "E_BAD_AMOUNT: total_supply is a U128 decimal string")
+        require(0 <= supply < 2**128, E.BAD_AMOUNT, "total_supply is a U128 decimal string")
         self.balances[owner_id] = supply
         self.total_supply.set(supply)
         self.controller.set(controller_id)
@@ -45,7 +46,7 @@ class GToken(StakingMixin):
         deposit = env.attached_deposit
         refund = deposit
         if account_id not in self.balances:
-            require(deposit >= STORAGE_DEPOSIT, f"E_STORAGE_DEPOSIT: attach at least {STORAGE_DEPOSIT} yoctoNEAR")
+            require(deposit >= STORAGE_DEPOSIT, E.STORAGE_DEPOSIT, f"attach at least {STORAGE_DEPOSIT} yoctoNEAR")
             self.balances[account_id] = 0
             refund = deposit - STORAGE_DEPOSIT
         if refund:
@@ -62,10 +63,10 @@ class GToken(StakingMixin):
 
     # -- NEP-141 -------------------------------------------------------------------------------
     def _move(self, sender_id: str, receiver_id: str, amount: int, memo: str | None) -> None:
-        require(sender_id != receiver_id, "E_SELF_TRANSFER: sender and receiver must differ")
+        require(sender_id != receiver_id, E.SELF_TRANSFER, "sender and receiver must differ")
         balance = self._require_registered(sender_id)
         self._require_registered(receiver_id)
-        require(balance >= amount, f"E_INSUFFICIENT_BALANCE: balance {balance} < {amount}")
+        require(balance >= amount, E.INSUFFICIENT_BALANCE, f"balance {balance} < {amount}")
         self.balances[sender_id] = balance - amount
         self.balances[receiver_id] = self.balances[receiver_id] + amount
         event: dict[str, Any] = {"old_owner_id": sender_id, "new_owner_id": receiver_id, "amount": str(amount)}

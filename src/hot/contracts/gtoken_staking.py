@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hot.sdk.contract import Map, Set, Value, call, emit_event, env, require, view
+from hot.wire.errors import ContractCode as E
 
 BPS = 10_000
 
@@ -18,13 +19,13 @@ BPS = 10_000
 def parse_amount(amount: str) -> int:
     """A NEP-141 U128 amount: a decimal string, positive, below 2^128."""
     require(isinstance(amount, str) and amount.isdigit() and 0 < int(amount) < 2**128,
-            "E_BAD_AMOUNT: amount must be a positive U128 decimal string")
+            E.BAD_AMOUNT, "amount must be a positive U128 decimal string")
     return int(amount)
 
 
 def require_one_yocto() -> None:
     # NEP-141: attaching exactly 1 yoctoNEAR forces a full-access key signature (no function-call keys).
-    require(env.attached_deposit == 1, "E_ONE_YOCTO: attach exactly 1 yoctoNEAR")
+    require(env.attached_deposit == 1, E.ONE_YOCTO, "attach exactly 1 yoctoNEAR")
 
 
 class StakingMixin:
@@ -41,7 +42,7 @@ class StakingMixin:
     rewarded_periods = Set(int)
 
     def _require_registered(self, account_id: str) -> int:
-        require(account_id in self.balances, f"E_NOT_REGISTERED: {account_id} has no storage deposit")
+        require(account_id in self.balances, E.NOT_REGISTERED, f"{account_id} has no storage deposit")
         return self.balances[account_id]
 
     @call(payable=True)
@@ -50,7 +51,7 @@ class StakingMixin:
         require_one_yocto()
         value, account_id = parse_amount(amount), env.predecessor
         balance = self._require_registered(account_id)
-        require(balance >= value, f"E_INSUFFICIENT_BALANCE: balance {balance} < {value}")
+        require(balance >= value, E.INSUFFICIENT_BALANCE, f"balance {balance} < {value}")
         self.balances[account_id] = balance - value
         self.staked[account_id] = self.staked.get(account_id, 0) + value
         emit_event("hot-gtoken", "1.0.0", "stake", {"account_id": account_id, "amount": amount})
@@ -62,7 +63,7 @@ class StakingMixin:
         require_one_yocto()
         value, account_id = parse_amount(amount), env.predecessor
         stake = self.staked.get(account_id, 0)
-        require(stake >= value, f"E_INSUFFICIENT_STAKE: stake {stake} < {value}")
+        require(stake >= value, E.INSUFFICIENT_STAKE, f"stake {stake} < {value}")
         self.staked[account_id] = stake - value
         pending = self.unstaking.get(account_id, {"amount": 0, "release_block": 0})
         record = {"amount": pending["amount"] + value, "release_block": env.block_height + self.unstake_delay_blocks.get()}
@@ -75,9 +76,9 @@ class StakingMixin:
         """Move the caller's unstaked tokens back to its balance once the delay has passed."""
         account_id = env.predecessor
         pending = self.unstaking.get(account_id)
-        require(pending is not None and pending["amount"] > 0, "E_NOTHING_UNSTAKING: nothing to withdraw")
+        require(pending is not None and pending["amount"] > 0, E.NOTHING_UNSTAKING, "nothing to withdraw")
         require(env.block_height >= pending["release_block"],
-                f"E_UNSTAKE_DELAY: withdrawable from block {pending['release_block']}")
+                E.UNSTAKE_DELAY, f"withdrawable from block {pending['release_block']}")
         self.unstaking.remove(account_id)
         self.balances[account_id] = self.balances.get(account_id, 0) + pending["amount"]
         return str(pending["amount"])
@@ -86,12 +87,12 @@ class StakingMixin:
     def slash(self, account_id: str, slash_bps: int, beneficiary_id: str, beneficiary_share_bps: int) -> str:
         """Controller: take `slash_bps` of the stake (staked first, then unstaking); pay the
         beneficiary its share and burn the rest. Returns the slashed amount."""
-        require(env.predecessor == self.controller.get(), "E_NOT_CONTROLLER: only the Controller slashes")
-        require(0 < slash_bps <= BPS and 0 <= beneficiary_share_bps <= BPS, "E_BAD_BPS: basis points are 0..10000")
+        require(env.predecessor == self.controller.get(), E.NOT_CONTROLLER, "only the Controller slashes")
+        require(0 < slash_bps <= BPS and 0 <= beneficiary_share_bps <= BPS, E.BAD_BPS, "basis points are 0..10000")
         staked, pending = self.staked.get(account_id, 0), self.unstaking.get(account_id)
         locked = staked + (pending["amount"] if pending else 0)
         slashed = locked * slash_bps // BPS
-        require(slashed > 0, f"E_NOTHING_TO_SLASH: {account_id} has no stake")
+        require(slashed > 0, E.NOTHING_TO_SLASH, f"{account_id} has no stake")
         from_staked = min(staked, slashed)
         self.staked[account_id] = staked - from_staked
         if slashed > from_staked and pending:
@@ -107,11 +108,11 @@ class StakingMixin:
     @call
     def distribute_rewards(self, period: int, weights: dict[str, str]) -> dict[str, str]:
         """Controller: mint this period's reward, split by the work weights of attested participants."""
-        require(env.predecessor == self.controller.get(), "E_NOT_CONTROLLER: only the Controller reports rewards")
-        require(period not in self.rewarded_periods, f"E_PERIOD_REWARDED: period {period} was already rewarded")
+        require(env.predecessor == self.controller.get(), E.NOT_CONTROLLER, "only the Controller reports rewards")
+        require(period not in self.rewarded_periods, E.PERIOD_REWARDED, f"period {period} was already rewarded")
         units = {account: parse_amount(weight) for account, weight in weights.items()}
         total_units, pool = sum(units.values()), self.reward_per_period.get()
-        require(total_units > 0, "E_NO_WORK: no weights")
+        require(total_units > 0, E.NO_WORK, "no weights")
         self.rewarded_periods.add(period)
         minted = {account: pool * u // total_units for account, u in sorted(units.items())}
         for account, amount in minted.items():
@@ -124,15 +125,15 @@ class StakingMixin:
     @call
     def set_reward_per_period(self, amount: str) -> None:
         """DAO: the gTOKEN minted per reward period (a chain epoch)."""
-        require(env.predecessor == self.dao.get(), "E_NOT_DAO: only the DAO sets rewards")
-        require(amount.isdigit(), "E_BAD_AMOUNT: a U128 decimal string")
+        require(env.predecessor == self.dao.get(), E.NOT_DAO, "only the DAO sets rewards")
+        require(amount.isdigit(), E.BAD_AMOUNT, "a U128 decimal string")
         self.reward_per_period.set(int(amount))
 
     @call
     def set_unstake_delay(self, blocks: int) -> None:
         """DAO: the unstaking delay in blocks (it must outlast a dispute's veto window)."""
-        require(env.predecessor == self.dao.get(), "E_NOT_DAO: only the DAO sets the delay")
-        require(blocks >= 0, "E_BAD_ARGS: blocks must be non-negative")
+        require(env.predecessor == self.dao.get(), E.NOT_DAO, "only the DAO sets the delay")
+        require(blocks >= 0, E.BAD_ARGS, "blocks must be non-negative")
         self.unstake_delay_blocks.set(blocks)
 
     @view

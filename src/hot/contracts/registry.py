@@ -27,7 +27,7 @@ from hot.sdk.contract import (
 )
 from hot.sdk.hostcrypto import ed25519_verify
 from hot.wire.access import key_id_of, normalize_access_list, reserve_message, to_hot_wire, update_message
-from hot.wire.errors import BadAccessList
+from hot.wire.errors import BadAccessList, ContractCode as E
 
 NEAR_CHAIN_ID = 1010  # hot.mpc.chains.base.NEAR_CHAIN_ID
 KEY_GEN = 0  # one root key per domain, never regenerated (resharing keeps it): every key derives from gen 0
@@ -38,7 +38,7 @@ def _hex(value: str, size: int, field: str) -> bytes:
         raw = bytes.fromhex(value)
     except ValueError:
         raw = b""
-    require(len(raw) == size, f"E_BAD_KEY: {field} must be {size} bytes of hex")
+    require(len(raw) == size, E.BAD_KEY, f"{field} must be {size} bytes of hex")
     return raw
 
 
@@ -71,11 +71,11 @@ class KeyRegistry:
         root = _hex(root_public_key, 32, "root_public_key")
         methods = _normal(access_list)
         key_id = key_id_of(root)
-        require(key_id not in self.wallets, f"E_KEY_RESERVED: {key_id} is already reserved")
+        require(key_id not in self.wallets, E.KEY_RESERVED, f"{key_id} is already reserved")
         owner = env.predecessor
         message = reserve_message(root.hex(), owner, env.current_account_id, methods)
         require(ed25519_verify(root, message, _hex(signature, 64, "signature")),
-                "E_BAD_SIGNATURE: the reservation is not signed by the root key")
+                E.BAD_SIGNATURE, "the reservation is not signed by the root key")
         self.wallets[key_id] = {"key_id": key_id, "owner": owner, "root_public_key": root.hex(), "access_list": methods,
                                 "key_gen": KEY_GEN, "block_height": env.block_height, "nonce": 0}
         self.keys_by_owner[owner].add(key_id)
@@ -89,20 +89,20 @@ class KeyRegistry:
         nonce, list) or by `{"user_payloads": [...]}` that every current method's hot_verify approves.
         Returns the new nonce (each change consumes one, so an authorization cannot be replayed)."""
         wallet = self.wallets.get(key_id)
-        require(wallet is not None, f"E_UNKNOWN_KEY: {key_id} is not reserved")
+        require(wallet is not None, E.UNKNOWN_KEY, f"{key_id} is not reserved")
         methods = _normal(access_list)
         message = update_message(env.current_account_id, key_id, wallet["nonce"], methods)
         require(isinstance(authorization, dict) and len(authorization) == 1,
-                "E_BAD_AUTHORIZATION: give root_signature or user_payloads")
+                E.BAD_AUTHORIZATION, "give root_signature or user_payloads")
         if "root_signature" in authorization:
             signature = _hex(str(authorization["root_signature"]), 64, "root_signature")
             require(ed25519_verify(bytes.fromhex(wallet["root_public_key"]), message, signature),
-                    "E_BAD_SIGNATURE: the change is not signed by the root key")
+                    E.BAD_SIGNATURE, "the change is not signed by the root key")
             how = "root_signature"
         else:
             payloads = authorization.get("user_payloads")
             require(isinstance(payloads, list) and all(isinstance(p, str) for p in payloads),
-                    "E_BAD_AUTHORIZATION: user_payloads is a list of strings")
+                    E.BAD_AUTHORIZATION, "user_payloads is a list of strings")
             methods_authorize(key_id, wallet["access_list"], message, payloads, self.near_chain_id.get())
             how = "access_list"
         self.wallets[key_id] = {**wallet, "access_list": methods, "block_height": env.block_height,

@@ -12,6 +12,7 @@ from typing import Any
 
 import base58
 from hot.sdk.contract import env, require
+from hot.wire.errors import ContractCode as E
 
 
 def methods_authorize(key_id: str, methods: list[dict[str, Any]], message: bytes, user_payloads: list[str],
@@ -21,12 +22,12 @@ def methods_authorize(key_id: str, methods: list[dict[str, Any]], message: bytes
     Arguments follow HOT's NEAR convention: wallet_id, base58 msg_hash, msg_body, user_payload, metadata.
     Methods on other chains cannot be checked on-chain: such keys change with the root key instead.
     """
-    require(len(user_payloads) == len(methods), "E_BAD_AUTHORIZATION: one user_payload per current method")
+    require(len(user_payloads) == len(methods), E.BAD_AUTHORIZATION, "one user_payload per current method")
     msg_hash = base58.b58encode(hashlib.sha256(message).digest()).decode()
     for method, payload in zip(methods, user_payloads):
         require(method["chain_id"] == near_chain_id,
-                f"E_UNVERIFIABLE_METHOD: chain {method['chain_id']} cannot be checked on-chain; use the root key")
+                E.UNVERIFIABLE_METHOD, f"chain {method['chain_id']} cannot be checked on-chain; use the root key")
         allowed = env.view(method["contract_id"], method["method"], {
             "msg_hash": msg_hash, "wallet_id": key_id, "msg_body": message.decode(), "user_payload": payload,
             "metadata": method["metadata"]})
-        require(allowed is True, f"E_UNAUTHORIZED: {method['contract_id']}.{method['method']} refused the change")
+        require(allowed is True, E.UNAUTHORIZED, f"{method['contract_id']}.{method['method']} refused the change")

@@ -68,7 +68,8 @@ def up(
     json_output: bool = typer.Option(False, "--json", help="Print the status document as JSON."),
 ) -> None:
     """Start the localnet in the background, wait until every component is ready, print its status."""
-    from hot.localnet.cluster import ClusterError, ClusterOptions
+    from hot.localnet.cluster import ClusterOptions
+    from hot.wire.errors import ClusterError
     from hot.localnet.cluster import up as cluster_up
 
     try:
@@ -89,7 +90,8 @@ def status(
                                                            "components)."),
 ) -> None:
     """Probe every component and show its URL and health (also written to <data-dir>/status.json)."""
-    from hot.localnet.cluster import ClusterError, ClusterPaths, refresh_status
+    from hot.localnet.cluster import ClusterPaths, refresh_status
+    from hot.wire.errors import ClusterError
 
     try:
         found = refresh_status(ClusterPaths(data_dir.resolve()))
@@ -107,7 +109,7 @@ def down(
     grace: float = typer.Option(10.0, "--grace", min=0.0, help="Seconds to wait after SIGTERM before SIGKILL."),
 ) -> None:
     """Stop every process `up` started in this data dir (SIGTERM, then SIGKILL); keep the data."""
-    from hot.localnet.cluster import ClusterError
+    from hot.wire.errors import ClusterError
     from hot.localnet.cluster import down as cluster_down
 
     try:

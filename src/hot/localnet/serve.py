@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from hot.wire.errors import ComponentStartError
 
 LOOPBACK = "127.0.0.1"
 
@@ -56,10 +57,6 @@ def pick_listen_port(host: str = LOOPBACK, attempts: int = 64) -> int:
         _HANDED_OUT.add(port)
         return port
     raise OSError(f"no free port between {floor} and {low} after {attempts} draws")
-
-
-class ServerStartError(RuntimeError):
-    """The server did not become ready before its deadline."""
 
 
 def bind_socket(port: int = 0, host: str = LOOPBACK) -> socket.socket:
@@ -107,10 +104,10 @@ class ServerThread:
         deadline = time.monotonic() + self._start_timeout
         while not self._server.started:
             if self._error is not None or not self._thread.is_alive():
-                raise ServerStartError(f"server on {self.url} failed to start: {self._error!r}")
+                raise ComponentStartError(f"server on {self.url}", f"failed to start: {self._error!r}")
             if time.monotonic() > deadline:
                 self.stop()
-                raise ServerStartError(f"server on {self.url} not ready after {self._start_timeout}s")
+                raise ComponentStartError(f"server on {self.url}", f"not ready after {self._start_timeout}s")
             time.sleep(0.005)  # polling a readiness flag under a deadline, not a synchronising sleep
         return self
 

@@ -14,16 +14,12 @@ from typing import Any
 
 from hot.near.borsh import BorshReader, BorshWriter
 from hot.near.keys import PublicKey
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, UnsupportedAction
 
 MAX_METHOD_NAMES = 64
 # nearcore's later action kinds: well-formed NEAR, but not read here (their bodies nest actions or
 # name chain state that the transaction bytes alone do not show).
 UNSUPPORTED_ACTIONS = {8: "Delegate", 9: "DeployGlobalContract", 10: "UseGlobalContract", 11: "DeterministicStateInit"}
-
-
-class UnsupportedAction(EncodingError):
-    """A NEAR action kind this decoder knows of but does not read (delegate, global contracts)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,7 @@ import base64
 import json
 from typing import Any
 
-from hot.wire.errors import EncodingError, TransactionFailed, ViewFailed, split_code
+from hot.wire.errors import ContractCode as E, EncodingError, TransactionFailed, ViewFailed, split_code
 
 PANIC_PREFIX = "Smart contract panicked: "
 VIEW_PANIC_MARKER = 'panic_msg: "'
@@ -26,15 +26,15 @@ def failure_code(kind: Any) -> tuple[str, str]:
             text = inner["ExecutionError"]
             if text.startswith(PANIC_PREFIX):
                 return split_code(text[len(PANIC_PREFIX):])
-            return "E_EXECUTION", text
+            return E.EXECUTION, text
         if isinstance(inner, dict) and inner.get("MethodResolveError") == "MethodNotFound":
-            return "E_METHOD_NOT_FOUND", "method not found"
+            return E.METHOD_NOT_FOUND, "method not found"
         if isinstance(inner, dict) and isinstance(inner.get("CompilationError"), dict):
             compilation = inner["CompilationError"]
             if "CodeDoesNotExist" in compilation:
-                return "E_CODE_DOES_NOT_EXIST", json.dumps(compilation)
-            return "E_BAD_CONTRACT", str(compilation.get("PrepareError", compilation))
-        return "E_FUNCTION_CALL", json.dumps(inner)
+                return E.CODE_DOES_NOT_EXIST, json.dumps(compilation)
+            return E.BAD_CONTRACT, str(compilation.get("PrepareError", compilation))
+        return E.FUNCTION_CALL, json.dumps(inner)
     name = next(iter(kind)) if isinstance(kind, dict) and kind else str(kind)
     return name, json.dumps(kind)
 
@@ -82,8 +82,8 @@ def view_failure_code(vm_error: str) -> tuple[str, str]:
     if PANIC_PREFIX in vm_error:
         return split_code(vm_error.split(PANIC_PREFIX, 1)[1])
     if "MethodNotFound" in vm_error:
-        return "E_METHOD_NOT_FOUND", vm_error
-    return "E_EXECUTION", vm_error
+        return E.METHOD_NOT_FOUND, vm_error
+    return E.EXECUTION, vm_error
 
 
 def view_failed(vm_error: str) -> ViewFailed:

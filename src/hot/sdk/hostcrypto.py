@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from eth_hash.auto import keccak as _keccak
 
-from hot.wire.errors import HotError
+from hot.wire.errors import HostCryptoTypeError
 
 __all__ = [
     "HostCryptoTypeError",
@@ -46,12 +46,6 @@ __all__ = [
 
 # secp256k1 group order (SEC 2 §2.4.1); used only to range-check r and s before parsing.
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-
-
-class HostCryptoTypeError(HotError, TypeError):
-    """A host crypto function got a value that is not bytes (a contract bug, not bad input)."""
-
-    code = "host_crypto_type"
 
 
 def _require_bytes(name: str, value: object) -> bytes:

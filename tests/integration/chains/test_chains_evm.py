@@ -7,14 +7,8 @@ import os
 
 import pytest
 from hot.localnet.serve import ServerThread
-from hot.mpc.chains.base import (
-    AuthMethod,
-    InsecureEndpoint,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    Verdict,
-)
+from hot.mpc.chains.base import AuthMethod, Verdict
+from hot.wire.errors import InsecureEndpoint, InvalidRequest, MalformedAnswer, PolicyCallFailed
 from hot.mpc.chains.evm import (
     EvmVerifier,
     decode_bool_word,
@@ -134,7 +128,7 @@ def test_locally_signed_raw_transaction_deploys_and_approves(evm: EvmFixture) ->
 
 
 def test_endpoint_of_another_chain_is_refused(evm: EvmFixture) -> None:
-    from hot.mpc.chains.base import WrongChain
+    from hot.wire.errors import WrongChain
     from hot.mpc.chains.registry import endpoint_verifier
 
     method = AuthMethod(1, evm.approved_messages)  # configured as Ethereum mainnet, served by the dev chain

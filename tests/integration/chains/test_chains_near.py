@@ -12,17 +12,8 @@ from typing import Any
 import base58
 import pytest
 from hot.localnet.serve import ServerThread
-from hot.mpc.chains.base import (
-    NEAR_CHAIN_ID,
-    AuthMethod,
-    Decision,
-    DelegationRefused,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    UnknownChain,
-    Verdict,
-)
+from hot.mpc.chains.base import NEAR_CHAIN_ID, AuthMethod, Decision, Verdict
+from hot.wire.errors import DelegationRefused, InvalidRequest, MalformedAnswer, PolicyCallFailed, UnknownChain
 from hot.mpc.chains.near import NearVerifier
 from hot.mpc.chains.registry import ChainRegistry, registry_from_config
 

@@ -8,17 +8,8 @@ from contextlib import ExitStack
 
 import pytest
 from hot.localnet.serve import ServerThread
-from hot.mpc.chains.base import (
-    AuthMethod,
-    ChainError,
-    ChainVerifier,
-    Decision,
-    InvalidRequest,
-    MalformedAnswer,
-    QuorumNotReached,
-    Verdict,
-    Vote,
-)
+from hot.mpc.chains.base import AuthMethod, ChainVerifier, Decision, Verdict
+from hot.wire.errors import ChainError, InvalidRequest, MalformedAnswer, QuorumNotReached, Vote
 from hot.mpc.chains.quorum import QuorumVerifier, decide
 
 from .chain_doubles import lying_proxy, slow_endpoint

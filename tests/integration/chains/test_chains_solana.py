@@ -7,7 +7,8 @@ import os
 
 import pytest
 from hot.examples.policies.solana import RENT_EXEMPT_EMPTY_ACCOUNT, approve_transaction
-from hot.mpc.chains.base import SOLANA_CHAIN_ID, AuthMethod, InvalidRequest
+from hot.mpc.chains.base import SOLANA_CHAIN_ID, AuthMethod
+from hot.wire.errors import InvalidRequest
 from hot.mpc.chains.solana import (
     SolanaVerifier,
     approval_address,
@@ -70,7 +71,7 @@ def test_bad_inputs_are_typed() -> None:
 
 
 def test_shape_checks_never_allow() -> None:
-    from hot.mpc.chains.base import MalformedAnswer
+    from hot.wire.errors import MalformedAnswer
 
     h = os.urandom(32)
     good = {"lamports": 1, "data": ["", "base64"], "owner": str(Pubkey(h))}

@@ -6,13 +6,8 @@ import os
 
 import pytest
 from hot.localnet.serve import ServerThread
-from hot.mpc.chains.base import (
-    STELLAR_CHAIN_ID,
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-)
+from hot.mpc.chains.base import STELLAR_CHAIN_ID, AuthMethod
+from hot.wire.errors import InvalidRequest, MalformedAnswer, PolicyCallFailed
 from hot.mpc.chains.stellar import StellarVerifier, bool_from_simulation
 from stellar_sdk import Keypair, SorobanServer, scval
 from stellar_sdk.exceptions import PrepareTransactionException

@@ -8,13 +8,8 @@ import httpx
 import pytest
 from hot.examples.policies.ton import approval_message, policy_address
 from hot.localnet.serve import ServerThread
-from hot.mpc.chains.base import (
-    TON_CHAIN_ID,
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-)
+from hot.mpc.chains.base import TON_CHAIN_ID, AuthMethod
+from hot.wire.errors import InvalidRequest, MalformedAnswer, PolicyCallFailed
 from hot.mpc.chains.ton import TonVerifier, integer_from_run_result
 from nacl.signing import SigningKey
 

@@ -22,7 +22,7 @@ from hot.examples.passkey_wallet.gatekeeper_signer import (
     deploy_passkey_contract,
 )
 from hot.examples.passkey_wallet.server import WalletSettings, create_wallet_app
-from hot.examples.passkey_wallet.signer import UnknownKey
+from hot.wire.errors import UnknownKey
 from hot.localnet.bitcoin import BitcoinNode, create_app
 from hot.near.signer import KeyPair, write_key_file
 from hot.localnet.serve import ServerThread

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from hot.near import BlockingNearRpc, FunctionCall
 from hot.near.signer import read_key_file
-from hot.localnet.cluster import ClusterError, ComponentStartError, down, up
+from hot.localnet.cluster import down, up
+from hot.wire.errors import ClusterError, ComponentStartError
 from hot.localnet.cluster.config import ClusterOptions
 from hot.localnet.cluster.processes import ProcessRecord, spawn
 

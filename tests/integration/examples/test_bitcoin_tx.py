@@ -16,7 +16,8 @@ import pytest
 from embit.transaction import Transaction
 
 from hot.examples.passkey_wallet.bitcoin_tx import Utxo, build_p2wpkh_spend
-from hot.examples.passkey_wallet.esplora_client import BroadcastRejected, EsploraClient
+from hot.examples.passkey_wallet.esplora_client import EsploraClient
+from hot.wire.errors import MempoolRejected
 from hot.localnet.bitcoin import BitcoinNode, create_app
 from hot.localnet.serve import ServerThread
 from hot.sdk.addresses import bitcoin_p2wpkh
@@ -78,7 +79,7 @@ def test_a_tampered_signed_spend_is_rejected_by_the_mempool(api: httpx.Client) -
         tx = Transaction.parse(bytes.fromhex(raw))
         tx.vout[0].value += 1000  # pay the merchant more than the passkey approved, from the change
         tx.vout[1].value -= 1000
-        with pytest.raises(BroadcastRejected, match="script-verify"):
+        with pytest.raises(MempoolRejected, match="script-verify"):
             esplora.broadcast(tx.serialize().hex())
         assert esplora.utxos(MERCHANT) == []
         assert esplora.broadcast(raw) == unsigned.txid  # the approved one still goes through

@@ -9,7 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from hot.localnet.serve import ServerThread, bind_socket
-from hot.mpc.gatekeeper.node_client import NodeClient, NodeFailure
+from hot.mpc.gatekeeper.node_client import NodeClient
+from hot.wire.errors import NodeFailure
 
 pytestmark = pytest.mark.integration
 

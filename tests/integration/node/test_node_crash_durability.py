@@ -15,12 +15,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.mpc.node.keystore import (
-    Keystore,
-    PresignatureAlreadyUsed,
-    RecordId,
-    RecordKind,
-)
+from hot.mpc.node.keystore import Keystore, RecordId, RecordKind
+from hot.wire.errors import PresignatureReused
 from hot.mpc.node.signed_log import SignedLog, verify_log
 
 pytestmark = pytest.mark.integration
@@ -49,7 +45,7 @@ def test_taken_presignature_stays_used_and_shares_survive_a_kill(tmp_path: Path)
     assert out.strip() == "presig"
     with Keystore(path, MASTER) as store:
         assert store.get(RecordId("a", "secp256k1", 1, RecordKind.KEY_SHARE, "root")) == b"share"
-        with pytest.raises(PresignatureAlreadyUsed):
+        with pytest.raises(PresignatureReused):
             store.take_presignature(RecordId("a", "secp256k1", 1, RecordKind.PRESIGNATURE, "p1"))
 
 

@@ -11,12 +11,10 @@ from hot.mpc.chains import (
     AuthMethod,
     Decision,
     Delegation,
-    InsecureEndpoint,
-    InvalidRequest,
-    UnknownChain,
     Verdict,
     endpoint_verifier,
 )
+from hot.wire.errors import InsecureEndpoint, InvalidRequest, UnknownChain
 from hot.mpc.chains.transport import check_endpoint_url
 
 

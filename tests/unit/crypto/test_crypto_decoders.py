@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import pytest
 from hot.mpc.crypto import frost
-from hot.mpc.crypto.errors import (
-    IdentityElement,
-    InvalidParameters,
-    InvalidPoint,
-    NonCanonicalEncoding,
-    NotInPrimeOrderSubgroup,
-    ScalarOutOfRange,
-    WrongLength,
-)
 from hot.mpc.crypto.proofs import SchnorrProof
 from hot.mpc.crypto.suites import ED25519, SECP256K1, get_suite
 from hot.mpc.crypto.vss import VssCommitment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import EncodingError, ProtocolError
+from hot.wire.errors import (
+    EncodingError,
+    IdentityElement,
+    InvalidParameters,
+    InvalidPoint,
+    NonCanonicalEncoding,
+    NotInPrimeOrderSubgroup,
+    ProtocolError,
+    ScalarOutOfRange,
+    WrongLength,
+)
 
 from .crypto_testkit import seeded_rng
 

@@ -12,7 +12,7 @@ from hot.mpc.crypto.derivation import (
     derive_public_key_package,
     derive_tweak,
 )
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidParameters
 from hot.mpc.crypto.suites import ED25519, SECP256K1, get_suite
 from hypothesis import given, settings
 from hypothesis import strategies as st

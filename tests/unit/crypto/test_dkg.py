@@ -8,7 +8,6 @@ import dataclasses
 import pytest
 from hot.mpc.crypto import dkg, frost
 from hot.mpc.crypto.dkg_local import run_local_dkg
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.polynomial import interpolate_at_zero
 from hot.mpc.crypto.proofs import SchnorrProof
 from hot.mpc.crypto.suites import get_suite
@@ -16,7 +15,7 @@ from hot.mpc.crypto.vss import VssCommitment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
+from hot.wire.errors import CulpritError, InvalidParameters, InvalidProof, InvalidShare, ProtocolError
 
 from .crypto_testkit import seeded_rng
 from .independent_verify import verifies
@@ -213,7 +212,7 @@ def test_round1_package_wire_format(name):
     _, package = dkg.round1(suite, 2, params, rng)
     data = package.to_bytes(suite)
     assert dkg.Round1Package.from_bytes(suite, data, 3) == package
-    from hot.mpc.crypto.errors import IdentityElement, WrongLength
+    from hot.wire.errors import IdentityElement, WrongLength
 
     for bad in (data[:-1], data + b"\x00", b""):
         with pytest.raises(WrongLength):

@@ -21,17 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hot.mpc.crypto.derivation import derive_public_key, derive_tweak
-from hot.mpc.crypto.ecdsa import (
-    MissingMessage,
-    ParticipantMismatch,
-    SignRequest,
-    combine_signature,
-    derived_public_key,
-    presign_round1,
-    sign_share,
-)
+from hot.mpc.crypto.ecdsa import SignRequest, combine_signature, derived_public_key, presign_round1, sign_share
+from hot.wire.errors import InvalidParameters, MissingMessage, ParticipantMismatch
 from hot.mpc.crypto.ecdsa.local import intents_for, run_presign, run_sign
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.reshare import KeyShare, trusted_dealer_key_shares
 from hot.mpc.crypto.suites import ED25519, SECP256K1
 

@@ -12,8 +12,8 @@ from typing import Any
 import coincurve
 import pytest
 
-from hot.wire.errors import CulpritError, InvalidProof, InvalidShare
-from hot.mpc.crypto.ecdsa import MissingMessage, SignRequest, derived_public_key
+from hot.wire.errors import CulpritError, InvalidProof, InvalidShare, MissingMessage
+from hot.mpc.crypto.ecdsa import SignRequest, derived_public_key
 from hot.mpc.crypto.ecdsa.local import run_presign, run_sign
 from hot.mpc.crypto.proofs_dleq import DleqProof
 from hot.mpc.crypto.reshare import KeyShare, trusted_dealer_key_shares

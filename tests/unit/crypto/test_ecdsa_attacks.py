@@ -15,27 +15,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import EncodingError, InvalidShare, ProtocolError
-from hot.mpc.crypto.ecdsa import (
+from hot.wire.errors import (
     BroadcastMismatch,
+    EncodingError,
     InvalidMessageHash,
+    InvalidShare,
     MissingMessage,
     ParticipantMismatch,
-    SignIntent,
     PresignatureReused,
-    SignRequest,
+    ProtocolError,
+    ScalarOutOfRange,
     StalePresignature,
     TranscriptMismatch,
-    combine_signature,
-    presign_round1,
-    sign_intent,
-    sign_share,
+    WrongLength,
 )
+from hot.mpc.crypto.ecdsa import SignIntent, SignRequest, combine_signature, presign_round1, sign_intent, sign_share
 from hot.mpc.crypto.ecdsa.local import intents_for, run_presign, run_sign
 from hot.mpc.crypto.ecdsa.request import rerandomize
 from hot.mpc.crypto.polynomial import lagrange_coefficient
 from hot.mpc.crypto.ecdsa.messages import PresignCommitments
-from hot.mpc.crypto.errors import ScalarOutOfRange, WrongLength
 from hot.mpc.crypto.reshare import ReshareParameters, reshare_deal, reshare_receive, trusted_dealer_key_shares
 from hot.mpc.crypto.suites import SECP256K1
 from hot.mpc.crypto.vss import VssCommitment

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.proofs_dleq import DleqProof, prove_dleq, verify_dleq
 from hot.mpc.crypto.suites import ED25519, SECP256K1, Ciphersuite
 

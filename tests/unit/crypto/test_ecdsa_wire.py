@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, HotError, PresignatureReused
 from hot.mpc.crypto.ecdsa import (
-    PresignatureReused,
     PresignatureShare,
     PresignCommitments,
     PresignDealing,

@@ -8,12 +8,11 @@ import dataclasses
 import pytest
 from hot.mpc.crypto import frost
 from hot.mpc.crypto.derivation import derive_key_package, derive_public_key_package
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.suites import get_suite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import InvalidShare, ProtocolError
+from hot.wire.errors import InvalidParameters, InvalidShare, ProtocolError
 
 from .crypto_testkit import seeded_rng, trusted_dealer
 from .independent_verify import verifies
@@ -209,7 +208,7 @@ def test_libsodium_fast_verify_agrees_with_the_rfc_equation(seed, tamper):
 
 @pytest.mark.parametrize("name", SUITES)
 def test_signing_package_wire_format(name):
-    from hot.mpc.crypto.errors import WrongLength
+    from hot.wire.errors import WrongLength
 
     suite, rng = get_suite(name), seeded_rng(9)
     keys, public = trusted_dealer(suite, 3, 3, rng)

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, InconsistentKeyMaterial, InvalidParameters, WrongLength
 from hot.mpc.crypto.derivation import derive_key_package, derive_public_key_package
-from hot.mpc.crypto.errors import InconsistentKeyMaterial, InvalidParameters, WrongLength
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.suites import get_suite
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidParameters
 from hot.mpc.crypto.polynomial import (
     Polynomial,
     interpolate_at_zero,

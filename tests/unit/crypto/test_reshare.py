@@ -16,11 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hot.wire.errors import InvalidShare
+from hot.wire.errors import InvalidParameters, InvalidShare, StalePresignature
 from hot.mpc.crypto.derivation import derive_public_key, derive_tweak
-from hot.mpc.crypto.ecdsa import SignRequest, StalePresignature, sign_share
+from hot.mpc.crypto.ecdsa import SignRequest, sign_share
 from hot.mpc.crypto.ecdsa.local import run_presign, run_sign
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.polynomial import interpolate_at_zero
 from hot.mpc.crypto.reshare import (
     KeyShare,

@@ -10,16 +10,8 @@ import coincurve
 import pytest
 from embit.transaction import Transaction
 
-from hot.wire.errors import EncodingError
-from hot.examples.passkey_wallet.bitcoin_tx import (
-    SECP256K1_ORDER,
-    InsufficientFunds,
-    InvalidSignature,
-    Utxo,
-    WalletError,
-    build_p2wpkh_spend,
-    to_low_s_der,
-)
+from hot.wire.errors import EncodingError, InsufficientFunds, InvalidSignature, WalletError
+from hot.examples.passkey_wallet.bitcoin_tx import SECP256K1_ORDER, Utxo, build_p2wpkh_spend, to_low_s_der
 
 MPC_STAND_IN = coincurve.PrivateKey(b"\x42" * 32)
 WALLET_KEY = MPC_STAND_IN.public_key.format()

@@ -11,11 +11,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from webauthn import verify_authentication_response
 
-from hot.wire.errors import AuthorizationDenied, EncodingError
+from hot.wire.errors import AuthorizationDenied, EncodingError, PasskeyDenied
 from hot.sdk.policies.passkey import (
     PasskeyAssertion,
     PasskeyCredential,
-    PasskeyDenied,
     PasskeyProof,
     batch_challenge,
     credential_from_registration,

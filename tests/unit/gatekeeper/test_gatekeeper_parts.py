@@ -16,19 +16,18 @@ from hot.mpc.crypto.ecdsa.presignature import (
     decode_presignature_public,
     encode_presignature_public,
 )
-from hot.wire.errors import UnknownKey
+from hot.wire.errors import AuthorizationDenied, EncodingError, NodeFailure, QuotaExceeded, UnknownKey
 from hot.mpc.gatekeeper.health import (
     NodeHealth,
     SignerSelection,
     common_presignature_counts,
 )
-from hot.mpc.gatekeeper.node_client import NodeClient, NodeFailure
+from hot.mpc.gatekeeper.node_client import NodeClient
 from hot.mpc.gatekeeper.quotas import QuotaEnforcer, TokenBucket
 from hot.mpc.gatekeeper.store import GatekeeperStore
 from nacl.signing import SigningKey
 from pydantic import ValidationError
 
-from hot.wire.errors import AuthorizationDenied, EncodingError, QuotaExceeded
 
 from tests.support.gatekeeper_testkit import API_KEYS
 from tests.support.node_harness import make_network

@@ -7,13 +7,8 @@ import socket
 import httpx
 import pytest
 from fastapi import FastAPI
-from hot.localnet.serve import (
-    ServerStartError,
-    ServerThread,
-    bind_socket,
-    ephemeral_port_range,
-    pick_listen_port,
-)
+from hot.localnet.serve import ServerThread, bind_socket, ephemeral_port_range, pick_listen_port
+from hot.wire.errors import ComponentStartError
 
 
 def _app() -> FastAPI:
@@ -49,7 +44,7 @@ def test_an_app_that_fails_at_startup_raises() -> None:
         raise RuntimeError("boom")
 
     app = FastAPI(lifespan=broken_lifespan)  # type: ignore[arg-type]
-    with pytest.raises(ServerStartError):
+    with pytest.raises(ComponentStartError):
         ServerThread(app, start_timeout=5).start()
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from hot.near import KeyPair, outcome_value, write_key_file
-from hot.mpc.node.config import ConfigError, NodeConfig
-from hot.mpc.node.controller_client import ControllerUnavailable
+from hot.mpc.node.config import NodeConfig
+from hot.wire.errors import ConfigError, ControllerUnavailable
 from hot.mpc.node.controller_near import NearControllerView
 from hot.mpc.node.service import controller_view
 

@@ -30,12 +30,11 @@ from hot.mpc.node.runner.dkg import run_dkg
 from hot.mpc.node.runner.mesh import PeerMesh
 from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.runner.presign import instance_session, run_presign, session_name
-from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 from hot.mpc.node.transport import PeerTransport
 from hot.mpc.node.transport.frames import Frame
 
-from hot.wire.errors import EncodingError, InvalidShare, ProtocolError
+from hot.wire.errors import EncodingError, InvalidShare, PeerTimeout, ProtocolError
 
 SIGNERS = (1, 2, 3)
 

@@ -9,16 +9,18 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hot.mpc.node.attestation import (
     AttestationGuard,
-    AttestationMissing,
-    MeasurementNotAllowed,
-    QuoteExpired,
-    QuoteKeyMismatch,
-    QuoteMalformed,
-    QuoteSignatureInvalid,
     SoftwareQuote,
     SoftwareQuoteVerifier,
     SoftwareVendor,
     measure_sources,
+)
+from hot.wire.errors import (
+    MeasurementNotAllowed,
+    NotAttested,
+    QuoteExpired,
+    QuoteKeyMismatch,
+    QuoteMalformed,
+    QuoteSignatureInvalid,
 )
 from hot.mpc.node.measurement import installed_source_files, measure_installed
 
@@ -109,7 +111,7 @@ def test_quote_round_trips_and_signed_bytes_are_the_documented_layout(vendor) ->
 
 def test_guard_refuses_to_sign_without_or_after_attestation(vendor) -> None:
     guard = AttestationGuard(NODE_KEY)
-    with pytest.raises(AttestationMissing):
+    with pytest.raises(NotAttested):
         guard.require_valid(NOW)
     assert guard.renewal_due(NOW, margin=60)
     quote = vendor.issue(MEASUREMENT, NODE_KEY, now=NOW, ttl=600)
@@ -132,6 +134,6 @@ def test_measurement_depends_on_every_path_and_byte() -> None:
 
 def test_installed_measurement_covers_the_node_code() -> None:
     files = dict(installed_source_files())
-    assert "hot/mpc/node/attestation.py" in files and "hot/wire/errors.py" in files
+    assert "hot/mpc/node/attestation.py" in files and "hot/wire/errors/__init__.py" in files
     assert not any("__pycache__" in path for path in files)
     assert len(measure_installed()) == 32

@@ -12,14 +12,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.mpc.node.attestation import (
-    AttestationGuard,
-    AttestationMissing,
-    QuoteExpired,
-    SoftwareQuoteVerifier,
-    SoftwareVendor,
-    measure_sources,
-)
+from hot.mpc.node.attestation import AttestationGuard, SoftwareQuoteVerifier, SoftwareVendor, measure_sources
+from hot.wire.errors import NotAttested, QuoteExpired
 from hot.mpc.node.attester import NodeAttester
 from hot.wire.log import EntryKind, LogEntry
 from hot.mpc.node.signed_log import SignedLog, verify_log
@@ -73,7 +67,7 @@ def test_accepted_quote_enables_signing_until_expiry_and_is_logged(tmp_path: Pat
     controller = ControllerStandIn(clock, MEASUREMENT)
     attester, log = make_attester(tmp_path, clock, controller)
     with log:
-        with pytest.raises(AttestationMissing):
+        with pytest.raises(NotAttested):
             attester.guard.require_valid(attester.now())
         quote = asyncio.run(attester.attest_once())
         assert quote is not None and controller.accepted == [quote.to_dict()]
@@ -91,7 +85,7 @@ def test_refused_quote_is_logged_and_the_node_stays_unable_to_sign(tmp_path: Pat
     attester, log = make_attester(tmp_path, clock, controller)
     with log:
         assert asyncio.run(attester.attest_once()) is None
-        with pytest.raises(AttestationMissing):
+        with pytest.raises(NotAttested):
             attester.guard.require_valid(NOW)
     [entry] = logged(tmp_path)
     assert entry.kind is EntryKind.ERROR and entry.body["code"] == "measurement_not_allowed"

@@ -11,20 +11,22 @@ import stat
 from pathlib import Path
 
 import pytest
-from hot.mpc.node.identity import InsecureKeyFile
-from hot.mpc.node.keystore import (
-    NONCE_BYTES,
+from hot.wire.errors import (
+    InsecureKeyFile,
     InvalidRecordId,
-    Keystore,
     KeystoreError,
-    PresignatureAlreadyUsed,
+    PresignatureReused,
     RecordCorrupt,
     RecordExists,
-    RecordId,
-    RecordKind,
     RecordNotFound,
     WrongMasterKey,
     WrongRecordKind,
+)
+from hot.mpc.node.keystore import (
+    NONCE_BYTES,
+    Keystore,
+    RecordId,
+    RecordKind,
     derive_record_key,
     load_or_create_master_key,
 )
@@ -121,7 +123,7 @@ def test_presignature_taken_once_marks_used_durably_and_drops_ciphertext(tmp_pat
         store.put(presig("p1"), b"k-share|sigma-share")
         store.put(presig("p2"), b"other")
         assert store.take_presignature(presig("p1")) == b"k-share|sigma-share"
-        with pytest.raises(PresignatureAlreadyUsed):
+        with pytest.raises(PresignatureReused):
             store.take_presignature(presig("p1"))
         assert store.list("secp256k1", 1, RecordKind.PRESIGNATURE) == [presig("p2")]
     # Another connection (a restarted node) sees the committed mark; the ciphertext is gone.
@@ -129,7 +131,7 @@ def test_presignature_taken_once_marks_used_durably_and_drops_ciphertext(tmp_pat
         used, ciphertext = db.execute("SELECT used, ciphertext FROM records WHERE record_id = 'p1'").fetchone()
     assert (used, ciphertext) == (1, None)
     with Keystore(path, MASTER) as reopened:
-        with pytest.raises(PresignatureAlreadyUsed):
+        with pytest.raises(PresignatureReused):
             reopened.take_presignature(presig("p1"))
         with pytest.raises(RecordExists):
             reopened.put(presig("p1"), b"resurrected")

@@ -7,15 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hot.mpc.chains.base import AuthMethod, MalformedAnswer
+from hot.mpc.chains.base import AuthMethod
 from hot.mpc.node.authorizer import ReplaySet
-from hot.wire.errors import ReceiptReplayed
-from hot.mpc.node.config import ConfigError, load_config
-from hot.mpc.node.controller_client import (
-    ControllerUnavailable,
-    FileControllerView,
-    read_votes,
-)
+from hot.wire.errors import ConfigError, ControllerUnavailable, MalformedAnswer, ReceiptReplayed
+from hot.mpc.node.config import load_config
+from hot.mpc.node.controller_client import FileControllerView, read_votes
 from hot.mpc.node.presign_pool import candidate_sets, parse_label, set_label
 from hot.mpc.node.registry_client import parse_wallet
 

@@ -18,13 +18,8 @@ from hot.wire.log import (
     LogEntryInvalid,
     canonical_json,
 )
-from hot.mpc.node.signed_log import (
-    LogCorrupt,
-    LogLocked,
-    LogTruncated,
-    SignedLog,
-    verify_log,
-)
+from hot.mpc.node.signed_log import SignedLog, verify_log
+from hot.wire.errors import LogCorrupt, LogLocked, LogTruncated
 from typer.testing import CliRunner
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))

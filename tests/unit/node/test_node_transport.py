@@ -12,18 +12,14 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.mpc.node.transport import (
+from hot.mpc.node.transport import Frame, PeerTransport, encode_frame, key_index, read_frame
+from hot.wire.errors import (
     ChannelClosed,
     DuplicatePeerKey,
-    Frame,
     FrameMalformed,
     FrameTooLarge,
     PeerAuthenticationFailed,
-    PeerTransport,
     UnknownPeer,
-    encode_frame,
-    key_index,
-    read_frame,
 )
 
 DEADLINE = 10.0

@@ -22,6 +22,7 @@ from hot.mpc.node.config import NodeConfig
 from hot.mpc.node.controller_client import read_votes
 from hot.mpc.node.registry_client import StaticAccessLists
 from hot.mpc.node.service import NodeService
+from hot.wire.errors import BroadcastMismatch
 
 from tests.support.cluster import ControllerFile
 from tests.support.gatekeeper_harness import Gatekeeper
@@ -115,7 +116,7 @@ async def _dkg_retried_after_a_failed_run(root: Path) -> None:
     """Node 3 ignores the first run of the key event (same attempt): the leader's retry still succeeds.
 
     Without a fresh session per run, the frames nodes 1 and 2 left from the failed run made every
-    retry fail with `dkg_transcript_mismatch`.
+    retry fail with a BroadcastMismatch (the parties saw different round-one broadcasts).
     """
     cluster = ControllerFile(root, n=3, threshold=2)
     cluster.state["domains"] = ["ed25519"]
@@ -137,7 +138,7 @@ async def _dkg_retried_after_a_failed_run(root: Path) -> None:
         assert cluster.state.get("attempt", 0) == 0  # the same key event attempt: no Controller restart needed
         sessions = {b["session"] for i in (1, 2) for b in failed_runs(i) if "session" in b}
         assert all(s.startswith("dkg/ed25519/0/0/") for s in sessions)
-        assert not [b for i in (1, 2, 3) for b in failed_runs(i) if b["code"] == "dkg_transcript_mismatch"]
+        assert not [b for i in (1, 2, 3) for b in failed_runs(i) if b["code"] == BroadcastMismatch.code]
         stop.set()
         await asyncio.gather(*runs)
     finally:

@@ -20,29 +20,11 @@ from embit.networks import NETWORKS
 from embit.script import Script, Witness, address_to_scriptpubkey, p2wpkh
 from embit.transaction import SIGHASH, Transaction, TransactionInput, TransactionOutput
 
-from hot.wire.errors import EncodingError, HotError
+from hot.wire.errors import EncodingError, InsufficientFunds, InvalidSignature, WalletError
 
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 DUST_LIMIT = 546  # sat: Bitcoin Core's dust threshold for the outputs we create, rounded up
 NETWORK_NAMES = {"mainnet": "main", "testnet": "test", "regtest": "regtest"}
-
-
-class WalletError(HotError):
-    """A spend cannot be built or finished."""
-
-    code = "wallet_error"
-
-
-class InsufficientFunds(WalletError):
-    """The UTXOs do not cover amount plus fee."""
-
-    code = "insufficient_funds"
-
-
-class InvalidSignature(WalletError):
-    """A returned signature does not verify for its input's sighash under the wallet key."""
-
-    code = "invalid_signature"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from hot.wire.errors import WalletFlowError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -32,10 +33,6 @@ CHROMIUM_ARGS = (
 AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                  "hasUserVerification": True, "isUserVerified": True}
 MERCHANT = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"  # BIP 173's P2WPKH test vector, on regtest
-
-
-class WalletFlowError(RuntimeError):
-    """The page showed an error, or a step did not finish before its deadline."""
 
 
 @dataclass(frozen=True)

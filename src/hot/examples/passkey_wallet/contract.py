@@ -43,7 +43,7 @@ from hot.sdk.contract import (
 )
 from hot.sdk.policies.passkey import PasskeyCredential, PasskeyProof, verify_message
 
-from hot.wire.errors import HotError
+from hot.wire.errors import ContractCode as E, HotError
 
 REBIND_TAG = b"HOT/passkey/rebind/v1"
 
@@ -51,15 +51,15 @@ REBIND_TAG = b"HOT/passkey/rebind/v1"
 def _credential(data: dict[str, Any]) -> PasskeyCredential:
     """The credential a bind or rebind installs, checked (E_BAD_CREDENTIAL names what is wrong)."""
     require(isinstance(data.get("allowed_origins"), list) and len(data["allowed_origins"]) > 0,
-            "E_BAD_CREDENTIAL: allowed_origins is a non-empty list")
+            E.BAD_CREDENTIAL, "allowed_origins is a non-empty list")
     try:
         credential = PasskeyCredential.from_json(data)
     except HotError as exc:
-        raise ContractPanic("E_BAD_CREDENTIAL", str(exc)) from exc
-    require(len(credential.credential_id) > 0, "E_BAD_CREDENTIAL: credential_id is empty")
+        raise ContractPanic(E.BAD_CREDENTIAL, str(exc)) from exc
+    require(len(credential.credential_id) > 0, E.BAD_CREDENTIAL, "credential_id is empty")
     require(len(credential.public_key) in (33, 65) and credential.public_key[0] in (2, 3, 4),
-            "E_BAD_CREDENTIAL: public_key is a SEC1 P-256 point")
-    require(bool(credential.rp_id), "E_BAD_CREDENTIAL: rp_id is required")
+            E.BAD_CREDENTIAL, "public_key is a SEC1 P-256 point")
+    require(bool(credential.rp_id), E.BAD_CREDENTIAL, "rp_id is required")
     return credential
 
 
@@ -82,10 +82,10 @@ class PasskeyWallets:
     @call
     def bind_passkey(self, key_id: str, credential: dict[str, Any]) -> None:
         """First binding of key_id, by the account that reserved it in the Registry."""
-        require(key_id not in self.credentials, f"E_ALREADY_BOUND: {key_id} has a passkey; use rebind_passkey")
+        require(key_id not in self.credentials, E.ALREADY_BOUND, f"{key_id} has a passkey; use rebind_passkey")
         record = env.view(self.registry.get(), "get_key", {"key_id": key_id})
-        require(isinstance(record, dict), f"E_UNKNOWN_KEY: {key_id} is not reserved in the registry")
-        require(env.predecessor == record["owner"], "E_NOT_OWNER: only the account that reserved the key binds it")
+        require(isinstance(record, dict), E.UNKNOWN_KEY, f"{key_id} is not reserved in the registry")
+        require(env.predecessor == record["owner"], E.NOT_OWNER, "only the account that reserved the key binds it")
         stored = _credential(credential).to_json()
         self.credentials[key_id] = stored
         self.nonces[key_id] = 0
@@ -95,12 +95,12 @@ class PasskeyWallets:
     def rebind_passkey(self, key_id: str, credential: dict[str, Any], user_payload: str) -> int:
         """Move key_id to `credential`, approved by the current passkey; returns the new nonce."""
         current = self.credentials.get(key_id)
-        require(current is not None, f"E_NOT_BOUND: {key_id} has no passkey")
+        require(current is not None, E.NOT_BOUND, f"{key_id} has no passkey")
         stored = _credential(credential).to_json()
         nonce = self.nonces.get(key_id, 0)
         challenge = rebind_challenge_for(env.current_account_id, key_id, nonce, stored)
         require(_approves(current, challenge, user_payload, alone=True),
-                "E_UNAUTHORIZED: the current passkey did not approve exactly this rebinding")
+                E.UNAUTHORIZED, "the current passkey did not approve exactly this rebinding")
         self.credentials[key_id] = stored
         self.nonces[key_id] = nonce + 1
         emit_event("hot-passkey", "1.0.0", "rebind", {"key_id": key_id, "credential_id": stored["credential_id"]})
@@ -109,7 +109,7 @@ class PasskeyWallets:
     @view
     def rebind_challenge(self, key_id: str, credential: dict[str, Any]) -> str:
         """Hex of the challenge the current passkey must sign for `rebind_passkey(key_id, credential)`."""
-        require(key_id in self.credentials, f"E_NOT_BOUND: {key_id} has no passkey")
+        require(key_id in self.credentials, E.NOT_BOUND, f"{key_id} has no passkey")
         stored = _credential(credential).to_json()
         return rebind_challenge_for(env.current_account_id, key_id, self.nonces.get(key_id, 0), stored).hex()
 

@@ -10,14 +10,8 @@ from typing import Any
 
 import httpx
 
-from hot.wire.errors import HotError
+from hot.wire.errors import MempoolRejected
 from hot.examples.passkey_wallet.bitcoin_tx import Utxo
-
-
-class BroadcastRejected(HotError):
-    """The Esplora server refused a transaction; the message is the server's reject reason."""
-
-    code = "broadcast_rejected"
 
 
 class EsploraClient:
@@ -51,10 +45,10 @@ class EsploraClient:
         return status
 
     def broadcast(self, raw_hex: str) -> str:
-        """POST /tx; returns the txid or raises BroadcastRejected with the server's reason."""
+        """POST /tx; returns the txid or raises MempoolRejected with the server's reason."""
         response = self._http.post("/tx", content=raw_hex)
         if response.status_code == 400:
-            raise BroadcastRejected(response.text)
+            raise MempoolRejected(response.text)
         response.raise_for_status()
         return response.text.strip()
 

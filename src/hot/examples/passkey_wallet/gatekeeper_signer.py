@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from hot.examples.passkey_wallet.signer import UnknownKey
 from hot.near import (
     AccessKey,
     AddKey,
@@ -35,7 +34,7 @@ from hot.sdk.client import Domain, HotClient, access_method
 from hot.sdk.client import UnknownKey as GatekeeperUnknownKey
 from hot.sdk.policies.passkey import PasskeyCredential
 
-from hot.wire.errors import ContractError, NearRpcError
+from hot.wire.errors import ContractError, NearRpcError, UnknownKey
 
 CONTRACT_SOURCE = Path(__file__).with_name("contract.py")
 DOMAIN: Domain = "secp256k1"  # Bitcoin keys

@@ -24,10 +24,10 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from webauthn.helpers import bytes_to_base64url
 
-from hot.wire.errors import HotError
+from hot.wire.errors import HotError, UnknownKey
 from hot.examples.passkey_wallet.bitcoin_tx import UnsignedSpend, build_p2wpkh_spend
 from hot.examples.passkey_wallet.esplora_client import EsploraClient
-from hot.examples.passkey_wallet.signer import UnknownKey, WalletSigner
+from hot.examples.passkey_wallet.signer import WalletSigner
 from hot.sdk.addresses import bitcoin_p2wpkh
 from hot.sdk.policies.passkey import PasskeyAssertion, PasskeyProof, batch_challenge, credential_from_registration
 

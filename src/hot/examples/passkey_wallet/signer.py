@@ -12,14 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hot.wire.errors import HotError
 from hot.sdk.policies.passkey import PasskeyCredential
-
-
-class UnknownKey(HotError):
-    """No wallet key with that key_id."""
-
-    code = "unknown_key"
 
 
 class WalletSigner(Protocol):

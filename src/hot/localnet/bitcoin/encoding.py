@@ -14,7 +14,7 @@ from embit.networks import NETWORKS
 from embit.script import Script, address_to_scriptpubkey
 from embit.transaction import Transaction
 
-from hot.localnet.bitcoin.errors import InvalidAddress, MalformedTransaction
+from hot.wire.errors import InvalidAddress, MalformedBitcoinTransaction
 
 REGTEST = NETWORKS["regtest"]
 MAX_MONEY = 21_000_000 * 100_000_000
@@ -77,11 +77,11 @@ def parse_transaction(raw: bytes) -> ParsedTransaction:
         tx = Transaction.read_from(io.BytesIO(raw))
         reserialized = tx.serialize()
     except Exception as exc:  # embit raises a variety of types on junk; all mean "malformed"
-        raise MalformedTransaction(f"cannot parse: {exc}") from exc
+        raise MalformedBitcoinTransaction(f"cannot parse: {exc}") from exc
     if reserialized != raw:
-        raise MalformedTransaction("not a canonical serialization (truncated, trailing or odd bytes)")
+        raise MalformedBitcoinTransaction("not a canonical serialization (truncated, trailing or odd bytes)")
     if not tx.vin or not tx.vout:
-        raise MalformedTransaction("a transaction needs at least one input and one output")
+        raise MalformedBitcoinTransaction("a transaction needs at least one input and one output")
     base = stripped_bytes(tx)
     weight = len(base) * 3 + len(raw)
     return ParsedTransaction(tx=tx, raw=raw, txid=tx.txid().hex(), wtxid=sha256d(raw), weight=weight)

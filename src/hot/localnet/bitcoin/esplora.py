@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from hot.localnet.bitcoin.encoding import address_of, script_type
-from hot.localnet.bitcoin.errors import BitcoinError, TransactionNotFound
+from hot.wire.errors import BitcoinError, UnknownTransaction
 from hot.localnet.bitcoin.index import BlockInfo, Coin
 from hot.localnet.bitcoin.node import MAX_FAUCET_SATS, MAX_MINE_PER_CALL, BitcoinNode, TxView
 
@@ -95,8 +95,8 @@ def create_app(node: BitcoinNode) -> FastAPI:
     """The Esplora subset plus faucet and miner, serving `node` (which the caller owns and closes)."""
     app = FastAPI(title="hot localnet Bitcoin (regtest, Esplora subset)")
 
-    @app.exception_handler(TransactionNotFound)
-    def _not_found(_: Request, exc: TransactionNotFound) -> PlainTextResponse:
+    @app.exception_handler(UnknownTransaction)
+    def _not_found(_: Request, exc: UnknownTransaction) -> PlainTextResponse:
         return PlainTextResponse("Transaction not found", status_code=404)
 
     @app.exception_handler(BitcoinError)

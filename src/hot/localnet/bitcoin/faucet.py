@@ -16,7 +16,7 @@ from embit.ec import PublicKey
 from embit.transaction import SIGHASH, Transaction, TransactionInput, TransactionOutput
 
 from hot.localnet.bitcoin.encoding import REGTEST
-from hot.localnet.bitcoin.errors import InsufficientFunds
+from hot.wire.errors import InsufficientFunds
 from hot.localnet.bitcoin.index import Coin
 
 FAUCET_FEE_RATE = 2  # sat/vB: above the 1 sat/vB relay minimum

@@ -14,7 +14,7 @@ from typing import Any
 
 import pbk
 
-from hot.localnet.bitcoin.errors import BlockRejected, KernelUnavailable
+from hot.wire.errors import BlockRejected, KernelUnavailable
 
 SCRIPT_FLAGS = pbk.ScriptVerificationFlags.ALL  # P2SH, DERSIG, NULLDUMMY, CLTV, CSV, WITNESS, TAPROOT
 

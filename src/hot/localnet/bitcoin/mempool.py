@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pbk
 
-from hot.localnet.bitcoin import errors
+from hot.wire import errors
 from hot.localnet.bitcoin.blocks import COINBASE_MATURITY
 from hot.localnet.bitcoin.encoding import MAX_MONEY, ParsedTransaction, script_type
 from hot.localnet.bitcoin.index import Coin
@@ -71,7 +71,7 @@ class Mempool:
         if tx.txid in self.entries:
             raise errors.AlreadyKnown(tx.txid)
         if tx.is_coinbase:
-            raise errors.MalformedTransaction("a coinbase cannot enter the mempool")
+            raise errors.MalformedBitcoinTransaction("a coinbase cannot enter the mempool")
         check_standard(tx)
         check_final(tx, nxt)
         spent = tuple(self._resolve_input(tx, i, chain, nxt) for i in range(len(tx.tx.vin)))
@@ -89,7 +89,7 @@ class Mempool:
         if outpoint in self._spenders:
             raise errors.DoubleSpend(f"input {index} ({outpoint[0]}:{outpoint[1]}) spent by {self._spenders[outpoint]}")
         if outpoint in [(t.txid.hex(), t.vout) for t in tx.tx.vin[:index]]:
-            raise errors.MalformedTransaction(f"input {index} duplicates an earlier input")
+            raise errors.MalformedBitcoinTransaction(f"input {index} duplicates an earlier input")
         coin = chain(*outpoint) or self.created_output(outpoint)
         if coin is None:
             raise errors.MissingInputs(f"input {index} ({outpoint[0]}:{outpoint[1]}) is unknown or spent")

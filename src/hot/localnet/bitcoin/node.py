@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from hot.localnet.bitcoin import errors
+from hot.wire import errors
 from hot.localnet.bitcoin.blocks import COINBASE_MATURITY, BlockTemplate, build_coinbase, mine
 from hot.localnet.bitcoin.encoding import ParsedTransaction, parse_block, parse_transaction, script_for_address
 from hot.localnet.bitcoin.faucet import FaucetWallet
@@ -107,7 +107,7 @@ class BitcoinNode:
             tx = parse_transaction(raw)
             try:
                 self.mempool.accept(tx, self._unspent_on_chain, self._next_block())
-            except errors.TransactionRejected:
+            except errors.MempoolRejected:
                 dropped.append(tx.txid)
         self.index.drop_mempool(dropped)
 
@@ -132,7 +132,7 @@ class BitcoinNode:
 
     # -- transactions ------------------------------------------------------------------------
     def submit_transaction(self, raw: bytes) -> MempoolEntry:
-        """Accept a raw transaction into the mempool or raise a TransactionRejected subclass."""
+        """Accept a raw transaction into the mempool or raise a MempoolRejected subclass."""
         tx = parse_transaction(raw)
         with self._lock:
             if self.index.confirmed_tx(tx.txid) is not None:
@@ -149,7 +149,7 @@ class BitcoinNode:
                 return TxView(entry.tx, entry.fee, entry.spent, None)
             confirmed = self.index.confirmed_tx(txid)
             if confirmed is None:
-                raise errors.TransactionNotFound(f"transaction {txid} not found")
+                raise errors.UnknownTransaction(f"transaction {txid} not found")
             tx = parse_transaction(confirmed.raw)
             if tx.is_coinbase:
                 return TxView(tx, 0, (None,), confirmed.block)

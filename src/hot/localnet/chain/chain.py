@@ -22,13 +22,6 @@ from typing import Any
 
 from hot.localnet.chain import accounts, blocks
 from hot.near.actions import AccessKey
-from hot.localnet.chain.errors import (
-    ContractExecutionError,
-    InvalidTransaction,
-    QueryError,
-    UnknownBlock,
-    UnknownTransaction,
-)
 from hot.localnet.chain.executor import CallFailed
 from hot.localnet.chain.queries import StateQueries
 from hot.localnet.chain.runtime import Runtime
@@ -37,7 +30,14 @@ from hot.localnet.chain.state import CommittedState, Overlay
 from hot.near.transaction import SignedTransaction, decode_signed_transaction
 from hot.localnet.chain.validation import GAS_PRICE, MAX_TX_BYTES, put_access_key
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import (
+    ContractExecutionError,
+    EncodingError,
+    InvalidTransaction,
+    QueryError,
+    UnknownBlock,
+    UnknownTransaction,
+)
 
 DB_FILE = "chain.sqlite3"
 VIEW_GAS = 300 * 10**12

@@ -19,11 +19,7 @@ from hot.localnet.chain.state import Overlay, account_key, code_key, data_prefix
 from hot.near.outcomes import PANIC_PREFIX, VIEW_PANIC_MARKER
 from hot.sdk.contract.context import BlockInfo, ExecutionContext, PromiseCall, activate
 from hot.sdk.contract.decorators import dispatch
-from hot.sdk.contract.errors import (
-    ContractDefinitionError,
-    ContractPanic,
-    MethodNotFound,
-)
+from hot.wire.errors import ContractCode as E, ContractDefinitionError, ContractPanic, MethodNotFound
 
 MAX_VALUE_BYTES = 4 * 1024 * 1024
 MAX_WRITTEN_BYTES_PER_CALL = 8 * 1024 * 1024
@@ -69,10 +65,10 @@ class AccountStorage:
 
     def write(self, key: bytes, value: bytes) -> None:
         if len(value) > MAX_VALUE_BYTES:
-            raise ContractPanic("E_VALUE_TOO_LARGE", f"value of {len(value)} bytes exceeds {MAX_VALUE_BYTES}")
+            raise ContractPanic(E.VALUE_TOO_LARGE, f"value of {len(value)} bytes exceeds {MAX_VALUE_BYTES}")
         self.bytes_written += len(key) + len(value)
         if self.bytes_written > MAX_WRITTEN_BYTES_PER_CALL:
-            raise ContractPanic("E_STORAGE_LIMIT", f"a call may write at most {MAX_WRITTEN_BYTES_PER_CALL} bytes")
+            raise ContractPanic(E.STORAGE_LIMIT, f"a call may write at most {MAX_WRITTEN_BYTES_PER_CALL} bytes")
         old = self.read(key)
         self.usage_delta += len(value) - (len(old) if old is not None else -len(key) - STORAGE_ENTRY_OVERHEAD)
         self._overlay.put(self._prefix + key, value)
@@ -120,7 +116,7 @@ class ContractExecutor:
         """Run `method` with JSON `args`; CallFailed on any failure (the caller drops the overlay)."""
         depth = getattr(_local, "depth", 0)
         if depth >= MAX_CALL_DEPTH:
-            raise panic_failure(f"E_CALL_DEPTH: cross-contract view depth above {MAX_CALL_DEPTH}", [])
+            raise panic_failure(f"{E.CALL_DEPTH}: cross-contract view depth above {MAX_CALL_DEPTH}", [])
         cls = self._load(overlay, account_id)
         storage = AccountStorage(overlay, account_id)
         record = overlay.get_json(account_key(account_id)) or {"amount": "0"}
@@ -166,9 +162,9 @@ def _call_failure(exc: BaseException, logs: list[str], gas_used: int, gas_limit:
         return CallFailed({"FunctionCallError": {"ExecutionError": "Exceeded the prepaid gas."}},
                           "wasm execution failed with error: FunctionCallError(HostError(GasExceeded))", logs, gas_limit)
     if isinstance(exc, RecursionError):
-        return panic_failure("E_RECURSION: maximum recursion depth exceeded", logs, gas_used)
+        return panic_failure(f"{E.RECURSION}: maximum recursion depth exceeded", logs, gas_used)
     if isinstance(exc, Exception):  # a bug in contract code is that contract's panic, never the chain's crash
-        return panic_failure(f"E_PANIC: {type(exc).__name__}: {exc}", logs, gas_used)
+        return panic_failure(f"{E.PANIC}: {type(exc).__name__}: {exc}", logs, gas_used)
     return exc  # KeyboardInterrupt, SystemExit: not the contract's business
 
 
@@ -188,11 +184,11 @@ class _Host:
                                         predecessor=self._caller, signer=self._signer, signer_pk=self._signer_pk,
                                         deposit=0, gas=0, block=self._block, read_only=True)
         except CallFailed as exc:
-            raise ContractPanic("E_VIEW_CALL_FAILED", f"{account_id}.{method_name}: {exc.vm_error}") from exc
+            raise ContractPanic(E.VIEW_CALL_FAILED, f"{account_id}.{method_name}: {exc.vm_error}") from exc
         return result.value
 
     def account_balance(self, account_id: str) -> int:
         record = self._overlay.get_json(account_key(account_id))
         if record is None:
-            raise ContractPanic("E_UNKNOWN_ACCOUNT", f"account {account_id} does not exist")
+            raise ContractPanic(E.UNKNOWN_ACCOUNT, f"account {account_id} does not exist")
         return int(record["amount"])

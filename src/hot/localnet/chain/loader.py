@@ -21,7 +21,7 @@ import types
 from typing import Any
 
 from hot.sdk.contract.decorators import ContractSpec
-from hot.sdk.contract.errors import ContractDefinitionError
+from hot.wire.errors import ContractDefinitionError
 
 MAX_CODE_BYTES = 1024 * 1024
 CONTRACT_FILENAME_PREFIX = "<contract:"

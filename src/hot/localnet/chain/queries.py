@@ -12,7 +12,6 @@ from typing import Any
 
 from hot.localnet.chain import accounts
 from hot.near.actions import AccessKey
-from hot.localnet.chain.errors import QueryError
 from hot.localnet.chain.state import (
     CommittedState,
     Overlay,
@@ -23,7 +22,7 @@ from hot.localnet.chain.state import (
 from hot.near.keys import KEY_NAMES, PublicKey
 from hot.localnet.chain.validation import access_key_of
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, QueryError
 
 
 class StateQueries:

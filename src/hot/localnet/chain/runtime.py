@@ -22,7 +22,7 @@ from hot.near.actions import (
     Transfer,
     action_json,
 )
-from hot.localnet.chain.errors import ActionFailure
+from hot.wire.errors import ActionFailure, ContractDefinitionError
 from hot.localnet.chain.executor import CallFailed, ContractExecutor
 from hot.localnet.chain.loader import code_hash, load_contract_class
 from hot.localnet.chain.receipts import (
@@ -47,7 +47,6 @@ from hot.localnet.chain.validation import (
     verify_and_charge,
 )
 from hot.sdk.contract.context import BlockInfo, PromiseCall
-from hot.sdk.contract.errors import ContractDefinitionError
 
 MAX_RECEIPTS_PER_TX = 64
 REGISTRAR_ACCOUNTS = frozenset({"registrar", "near", "test"})

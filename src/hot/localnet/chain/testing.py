@@ -23,7 +23,6 @@ from typing import Any
 
 import base58
 from hot.localnet.chain.chain import NEAR, Chain
-from hot.localnet.chain.errors import ContractExecutionError
 from hot.near.actions import (
     AccessKey,
     AddKey,
@@ -36,7 +35,7 @@ from hot.near.actions import (
 )
 from hot.near.outcomes import outcome_logs, transaction_failure, view_failure_code
 from hot.near.signer import KeyPair
-from hot.wire.errors import ContractError
+from hot.wire.errors import ContractError, ContractExecutionError
 
 DEFAULT_GAS = 300 * 10**12
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from hot.localnet.chain import accounts
 from hot.near.actions import AccessKey, FunctionCall, Transfer
-from hot.localnet.chain.errors import InvalidTransaction
+from hot.wire.errors import InvalidTransaction
 from hot.localnet.chain.state import Overlay, access_key_key
 from hot.near.transaction import SignedTransaction
 

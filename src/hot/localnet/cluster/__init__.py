@@ -14,11 +14,9 @@ from typing import Any
 
 _EXPORTS = {
     "DEFAULT_DATA_DIR": "config", "ClusterOptions": "config", "ClusterPaths": "config",
-    "ClusterError": "processes", "ComponentStartError": "processes",
     "up": "lifecycle", "down": "lifecycle", "refresh_status": "status",
 }
-__all__ = ["DEFAULT_DATA_DIR", "ClusterError", "ClusterOptions", "ClusterPaths", "ComponentStartError", "down",
-           "refresh_status", "up"]
+__all__ = ["DEFAULT_DATA_DIR", "ClusterOptions", "ClusterPaths", "down", "refresh_status", "up"]
 
 
 def __getattr__(name: str) -> Any:

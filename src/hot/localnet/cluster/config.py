@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hot.localnet.cluster.processes import ClusterError, ProcessRecord
+from hot.localnet.cluster.processes import ProcessRecord
+from hot.wire.errors import ClusterError
 
 DEFAULT_DATA_DIR = Path(".localnet")
 URL_KEYS = ("near_rpc", "gatekeeper", "evm_rpc", "solana_rpc", "soroban_rpc", "ton_api", "bitcoin_api")

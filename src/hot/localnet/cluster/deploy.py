@@ -16,7 +16,6 @@ from typing import Any
 
 import hot.contracts
 from hot.localnet.chain.accounts import EMPTY_CODE_HASH
-from hot.localnet.cluster.processes import ClusterError
 from hot.mpc.node.attestation import SoftwareVendor
 from hot.near import (
     AccessKey,
@@ -31,7 +30,7 @@ from hot.near import (
     read_key_file,
 )
 from hot.near.queries import json_args
-from hot.wire.errors import NearRpcError, TransactionFailed
+from hot.wire.errors import ClusterError, NearRpcError, TransactionFailed
 
 CONTRACTS_DIR = Path(hot.contracts.__file__).resolve().parent
 NEAR = 10**24

@@ -18,7 +18,7 @@ import httpx
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer
 from hot.localnet.cluster.nodes import NodeSetup
-from hot.localnet.cluster.processes import ClusterError
+from hot.wire.errors import ClusterError
 from hot.mpc.gatekeeper.config import api_key_digest
 from hot.wire.domains import DOMAIN_NAMES
 from nacl.signing import SigningKey

@@ -29,12 +29,8 @@ from hot.localnet.cluster.config import (
 )
 from hot.localnet.cluster.deploy import ProtocolDeployer
 from hot.localnet.cluster.network import start_network
-from hot.localnet.cluster.processes import (
-    ClusterError,
-    ProcessRecord,
-    spawn,
-    wait_for_line,
-)
+from hot.localnet.cluster.processes import ProcessRecord, spawn, wait_for_line
+from hot.wire.errors import ClusterError
 from hot.localnet.cluster.status import collect_status
 from hot.localnet.serve import bind_socket
 

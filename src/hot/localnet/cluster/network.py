@@ -32,7 +32,8 @@ from hot.localnet.cluster.nodes import (
     prepare_node,
     write_node_config,
 )
-from hot.localnet.cluster.processes import ClusterError, wait_until
+from hot.localnet.cluster.processes import wait_until
+from hot.wire.errors import ClusterError
 from hot.mpc.node.measurement import measure_installed
 from hot.wire.domains import DOMAIN_NAMES
 

@@ -16,7 +16,7 @@ from typing import Any
 from hot.near.signer import KeyPair, read_key_file, write_key_file
 from hot.localnet.cluster.config import ClusterPaths
 from hot.localnet.cluster.deploy import ProtocolDeployer, call_as
-from hot.localnet.cluster.processes import ClusterError
+from hot.wire.errors import ClusterError
 from hot.localnet.serve import bind_socket, pick_listen_port
 from hot.mpc.node.identity import NodeIdentity
 

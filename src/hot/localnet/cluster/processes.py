@@ -19,26 +19,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hot.wire.errors import HotError
+from hot.wire.errors import ClusterError, ComponentStartError
 
 LOG_TAIL_LINES = 25
 POLL_S = 0.05
-
-
-class ClusterError(HotError):
-    """The localnet could not be started, inspected or stopped."""
-
-    code = "cluster_error"
-
-
-class ComponentStartError(ClusterError):
-    """A component exited or did not become ready in time; the message carries its log tail."""
-
-    code = "component_start_failed"
-
-    def __init__(self, name: str, reason: str, log_path: Path) -> None:
-        super().__init__(f"{name} {reason}; last lines of {log_path}:\n{log_tail(log_path)}")
-        self.component, self.log_path = name, log_path
 
 
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
@@ -163,9 +147,9 @@ def wait_for_line(record: ProcessRecord, parse: Callable[[str], dict[str, Any] |
                 return found
         if not record.is_ours():
             record._reap()
-            raise ComponentStartError(record.name, "exited before it was ready", path)
+            raise ComponentStartError(record.name, "exited before it was ready", path, log_tail(path))
         if time.monotonic() > deadline:
-            raise ComponentStartError(record.name, f"was not ready after {timeout:.0f}s", path)
+            raise ComponentStartError(record.name, f"was not ready after {timeout:.0f}s", path, log_tail(path))
         time.sleep(POLL_S)  # polling the log for the readiness line under a deadline
 
 
@@ -179,7 +163,7 @@ def wait_until(check: Callable[[], Any], watched: list[ProcessRecord], timeout: 
         for record in watched:
             if not record.is_ours():
                 record._reap()
-                raise ComponentStartError(record.name, f"exited while waiting for {what}", Path(record.log))
+                raise ComponentStartError(record.name, f"exited while waiting for {what}", Path(record.log), log_tail(Path(record.log)))
         if time.monotonic() > deadline:
             tails = "\n".join(f"--- {r.name}:\n{log_tail(Path(r.log), 8)}" for r in watched)
             raise ClusterError(f"timed out after {timeout:.0f}s waiting for {what}; recent logs:\n{tails}")

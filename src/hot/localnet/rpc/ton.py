@@ -44,6 +44,8 @@ def emulator_engine() -> EmulatorEngineC:
 
 
 class TonApiError(Exception):
+    """An error answer of the TON API emulator with its HTTP status (control flow: the handler returns it as JSON)."""
+
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message

@@ -2,7 +2,8 @@
 
 What the node imports::
 
-    from hot.mpc.chains import AuthMethod, ChainRegistry, Verdict, ChainError, registry_from_config
+    from hot.mpc.chains import AuthMethod, ChainRegistry, Verdict, registry_from_config
+    from hot.wire.errors import ChainError
 
     registry = registry_from_config({1010: [near_urls...], 1: [evm_urls...], 1001: [...], ...})
     verdict = await registry.verify(auth_method, msg_hash, key_id, user_payload, msg_body)
@@ -19,21 +20,10 @@ from hot.mpc.chains.base import (
     STELLAR_CHAIN_ID,
     TON_CHAIN_ID,
     AuthMethod,
-    ChainError,
-    ChainUnavailable,
     ChainVerifier,
     Decision,
     Delegation,
-    DelegationRefused,
-    InsecureEndpoint,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    QuorumNotReached,
-    UnknownChain,
     Verdict,
-    Vote,
-    WrongChain,
 )
 from hot.mpc.chains.quorum import QuorumVerifier
 from hot.mpc.chains.registry import (
@@ -45,8 +35,6 @@ from hot.mpc.chains.registry import (
 
 __all__ = [
     "NEAR_CHAIN_ID", "SOLANA_CHAIN_ID", "STELLAR_CHAIN_ID", "TON_CHAIN_ID",
-    "AuthMethod", "ChainError", "ChainRegistry", "ChainUnavailable", "ChainVerifier", "Decision", "Delegation",
-    "DelegationRefused", "InsecureEndpoint", "InvalidRequest", "MalformedAnswer", "PolicyCallFailed",
-    "QuorumNotReached", "QuorumVerifier", "UnknownChain", "Verdict", "Vote", "WrongChain",
+    "AuthMethod", "ChainRegistry", "ChainVerifier", "Decision", "Delegation", "QuorumVerifier", "Verdict",
     "endpoint_verifier", "quorum_for", "registry_from_config",
 ]

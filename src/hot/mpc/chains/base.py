@@ -13,7 +13,7 @@ import enum
 import json
 from dataclasses import dataclass, field
 
-from hot.wire.errors import HotError
+from hot.wire.errors import InvalidRequest, Vote
 
 # Chain ids as HOT uses them (hot-validation-sdk `ChainId`); EVM chains use their native id.
 NEAR_CHAIN_ID = 1010
@@ -24,79 +24,6 @@ NON_EVM_CHAIN_IDS = frozenset({NEAR_CHAIN_ID, SOLANA_CHAIN_ID, STELLAR_CHAIN_ID,
 
 DEFAULT_METHOD = "hot_verify"
 DEFAULT_TIMEOUT_S = 2.0
-
-
-class ChainError(HotError):
-    """Asking a chain for a policy's answer failed; the request is refused (fail closed)."""
-
-    code = "chain_error"
-
-
-class InsecureEndpoint(ChainError):
-    """An endpoint URL is not https (plain http is allowed only to a loopback address)."""
-
-    code = "insecure_endpoint"
-
-
-class ChainUnavailable(ChainError):
-    """An endpoint did not answer in time, refused the connection or returned an HTTP error."""
-
-    code = "chain_unavailable"
-
-
-class MalformedAnswer(ChainError):
-    """An endpoint answered, but not in the shape the chain's RPC defines (wrong type, truncated, bad ABI)."""
-
-    code = "malformed_answer"
-
-
-class PolicyCallFailed(ChainError):
-    """The chain ran the policy and the call itself failed (revert, missing contract, VM error)."""
-
-    code = "policy_call_failed"
-
-
-class InvalidRequest(ChainError):
-    """The question itself is malformed (e.g. a message hash that is not 32 bytes)."""
-
-    code = "invalid_request"
-
-
-class WrongChain(ChainError):
-    """An endpoint serves a different chain than the one it is configured for (e.g. its chain id)."""
-
-    code = "wrong_chain"
-
-
-class UnknownChain(ChainError):
-    """No verifier is configured for an auth method's chain id."""
-
-    code = "unknown_chain"
-
-
-class DelegationRefused(ChainError):
-    """A delegation chain was too deep or returned to a call already on the path (a loop)."""
-
-    code = "delegation_refused"
-
-
-@dataclass(frozen=True)
-class Vote:
-    """One endpoint's contribution to a quorum: its verdict key, or the error that made it a failed vote."""
-
-    endpoint: str
-    outcome: str
-
-
-class QuorumNotReached(ChainError):
-    """No verdict was returned by a strict majority of endpoints; every vote is attached."""
-
-    code = "quorum_not_reached"
-
-    def __init__(self, votes: tuple[Vote, ...], message: str = "") -> None:
-        detail = "; ".join(f"{v.endpoint}: {v.outcome}" for v in votes)
-        super().__init__(message or f"no strict majority among {len(votes)} endpoints ({detail})")
-        self.votes = votes
 
 
 @dataclass(frozen=True)
@@ -206,4 +133,3 @@ def require_hash32(msg_hash: bytes) -> bytes:
     if not isinstance(msg_hash, (bytes, bytearray)) or len(msg_hash) != 32:
         raise InvalidRequest("msg_hash must be exactly 32 bytes")
     return bytes(msg_hash)
-

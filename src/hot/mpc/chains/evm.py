@@ -11,15 +11,8 @@ from __future__ import annotations
 from eth_abi.abi import encode
 from eth_utils.address import is_address, to_checksum_address
 from eth_utils.crypto import keccak
-from hot.mpc.chains.base import (
-    DEFAULT_TIMEOUT_S,
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    Verdict,
-    WrongChain,
-    require_hash32,
-)
+from hot.mpc.chains.base import DEFAULT_TIMEOUT_S, AuthMethod, Verdict, require_hash32
+from hot.wire.errors import InvalidRequest, MalformedAnswer, WrongChain
 from hot.mpc.chains.transport import EndpointVerifier
 
 HOT_VERIFY_TYPES = ("bytes32", "bytes", "bytes", "bytes")

@@ -14,18 +14,8 @@ from typing import Any
 import base58
 from hot.near import queries
 from hot.wire.encoding import canonical_json
-from hot.wire.errors import EncodingError, ViewFailed
-from hot.mpc.chains.base import (
-    DEFAULT_METHOD,
-    AuthMethod,
-    Decision,
-    Delegation,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    Verdict,
-    require_hash32,
-)
+from hot.wire.errors import EncodingError, InvalidRequest, MalformedAnswer, PolicyCallFailed, ViewFailed
+from hot.mpc.chains.base import DEFAULT_METHOD, AuthMethod, Decision, Delegation, Verdict, require_hash32
 from hot.mpc.chains.transport import EndpointVerifier
 
 

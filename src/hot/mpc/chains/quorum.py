@@ -13,16 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from hot.mpc.chains.base import (
-    AuthMethod,
-    ChainError,
-    ChainUnavailable,
-    ChainVerifier,
-    InvalidRequest,
-    QuorumNotReached,
-    Verdict,
-    Vote,
-)
+from hot.mpc.chains.base import AuthMethod, ChainVerifier, Verdict
+from hot.wire.errors import ChainError, ChainUnavailable, InvalidRequest, QuorumNotReached, Vote
 
 
 class QuorumVerifier(ChainVerifier):

@@ -20,10 +20,9 @@ from hot.mpc.chains.base import (
     AuthMethod,
     ChainVerifier,
     Decision,
-    DelegationRefused,
-    UnknownChain,
     Verdict,
 )
+from hot.wire.errors import DelegationRefused, UnknownChain
 from hot.mpc.chains.quorum import QuorumVerifier
 
 DEFAULT_MAX_DELEGATION_DEPTH = 3

@@ -12,13 +12,8 @@ memo would need). The auth method's `contract_id` is the owner's base58 public k
 
 from __future__ import annotations
 
-from hot.mpc.chains.base import (
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    Verdict,
-    require_hash32,
-)
+from hot.mpc.chains.base import AuthMethod, Verdict, require_hash32
+from hot.wire.errors import InvalidRequest, MalformedAnswer
 from hot.mpc.chains.transport import EndpointVerifier
 from solders.pubkey import Pubkey
 

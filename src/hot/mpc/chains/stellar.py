@@ -9,14 +9,8 @@ and a simulation `error` (a contract trap, a missing contract) is `PolicyCallFai
 
 from __future__ import annotations
 
-from hot.mpc.chains.base import (
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    Verdict,
-    require_hash32,
-)
+from hot.mpc.chains.base import AuthMethod, Verdict, require_hash32
+from hot.wire.errors import InvalidRequest, MalformedAnswer, PolicyCallFailed
 from hot.mpc.chains.transport import EndpointVerifier
 from stellar_sdk import Account, Keypair, StrKey, TransactionBuilder, scval, xdr
 

@@ -8,14 +8,8 @@ integer is `MalformedAnswer`.
 
 from __future__ import annotations
 
-from hot.mpc.chains.base import (
-    AuthMethod,
-    InvalidRequest,
-    MalformedAnswer,
-    PolicyCallFailed,
-    Verdict,
-    require_hash32,
-)
+from hot.mpc.chains.base import AuthMethod, Verdict, require_hash32
+from hot.wire.errors import InvalidRequest, MalformedAnswer, PolicyCallFailed
 from hot.mpc.chains.transport import EndpointVerifier
 from pytoniq_core.boc.address import Address
 

@@ -15,14 +15,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from hot.mpc.chains.base import (
-    DEFAULT_TIMEOUT_S,
-    ChainUnavailable,
-    ChainVerifier,
-    InsecureEndpoint,
-    MalformedAnswer,
-    PolicyCallFailed,
-)
+from hot.mpc.chains.base import DEFAULT_TIMEOUT_S, ChainVerifier
+from hot.wire.errors import ChainUnavailable, InsecureEndpoint, MalformedAnswer, PolicyCallFailed
 from hot.mpc.http11 import AnswerTooLarge, Endpoint, KeepAliveClient
 
 _LOOPBACK_NAMES = {"localhost"}

@@ -15,7 +15,7 @@ import functools
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hot.wire.domains import DOMAINS
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidParameters
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.suites import Ciphersuite, Point
 

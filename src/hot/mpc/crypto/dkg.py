@@ -23,7 +23,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.polynomial import Polynomial, check_identifier
 from hot.mpc.crypto.proofs import SchnorrProof, prove_knowledge, verify_knowledge
@@ -36,7 +35,7 @@ from hot.mpc.crypto.vss import (
     vss_verify,
 )
 
-from hot.wire.errors import CulpritError, InvalidProof, InvalidShare, ProtocolError
+from hot.wire.errors import CulpritError, InvalidParameters, InvalidProof, InvalidShare, ProtocolError, WrongLength
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.frost_messages import (
     Signature,
     SignatureShare,
@@ -26,7 +25,7 @@ from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.polynomial import lagrange_coefficient
 from hot.mpc.crypto.suites import Ciphersuite, Point, Rng
 
-from hot.wire.errors import InvalidShare, ProtocolError
+from hot.wire.errors import InvalidParameters, InvalidShare, ProtocolError
 
 __all__ = [
     "Signature",

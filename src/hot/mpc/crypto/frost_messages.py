@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.polynomial import check_identifier
 from hot.mpc.crypto.suites import Ciphersuite, Point, get_suite
 from hot.wire.encoding import hex_field

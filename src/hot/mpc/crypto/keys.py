@@ -16,11 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from hot.mpc.crypto.errors import (
-    InconsistentKeyMaterial,
-    InvalidParameters,
-    WrongLength,
-)
+from hot.wire.errors import InconsistentKeyMaterial, InvalidParameters, WrongLength
 from hot.mpc.crypto.polynomial import check_identifier
 from hot.mpc.crypto.suites import Ciphersuite, Point
 

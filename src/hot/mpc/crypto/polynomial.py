@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidParameters
 from hot.mpc.crypto.suites.base import Ciphersuite, Rng
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hot.mpc.crypto.errors import WrongLength
+from hot.wire.errors import WrongLength
 from hot.mpc.crypto.suites import Ciphersuite, Point, Rng
 
 

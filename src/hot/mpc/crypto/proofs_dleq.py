@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.suites.base import Ciphersuite, Point, Rng
 
 DLEQ_TAG = b"dleq"

@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hot.wire.errors import InvalidShare
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, InvalidShare, WrongLength
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.polynomial import Polynomial, check_identifier, lagrange_coefficient
 from hot.mpc.crypto.suites import get_suite

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, WrongLength
 from hot.mpc.crypto.polynomial import Polynomial
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 

@@ -25,18 +25,17 @@ from hot.mpc.gatekeeper.ecdsa_session import (
     PresignatureClaims,
     run_ecdsa_attempt,
 )
-from hot.mpc.gatekeeper.errors import NodesUnavailable, UnknownKey
 from hot.mpc.gatekeeper.frost_session import run_frost_attempt
 from hot.mpc.gatekeeper.health import NodeHealth, SignerSelection
 from hot.mpc.gatekeeper.metrics import GatekeeperMetrics
-from hot.mpc.gatekeeper.node_client import USER_FACING_CODES, NodeClient, NodeFailure
+from hot.mpc.gatekeeper.node_client import USER_FACING_CODES, NodeClient
 from hot.wire.receipts import GatekeeperReceipt, sign_receipt
 from hot.mpc.gatekeeper.signing_job import AttemptFailed
 from hot.wire.requests import SigningRequest
 from hot.wire.signatures import SignatureResult
 from nacl.signing import SigningKey
 
-from hot.wire.errors import AuthorizationDenied
+from hot.wire.errors import AuthorizationDenied, NodeFailure, NodesUnavailable, UnknownKey
 
 log = logging.getLogger("hot.gatekeeper")
 POOL_WAIT_POLL_S = 0.02  # how often a request waiting for presignatures looks at the (shared, rate-limited) pool view
@@ -131,7 +130,7 @@ class SessionCoordinator:
         refusals = [f.node_code for f in failures if f.node_code in USER_FACING_CODES]
         if signers and refusals and len(refusals) == len(failures) == len(signers):
             code = Counter(refusals).most_common(1)[0][0]
-            if code == "authorization_denied":
+            if code == AuthorizationDenied.code:
                 raise AuthorizationDenied("the key's authorization methods refused this request")
             raise UnknownKey("no key is registered under this key_id")
         blame: Counter[int] = Counter()

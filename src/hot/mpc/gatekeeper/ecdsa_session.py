@@ -29,19 +29,13 @@ from hot.mpc.crypto.ecdsa.sign import SignatureShare
 from hot.mpc.crypto.suites import SECP256K1, Point
 from hot.mpc.crypto.ecdsa.presignature import decode_presignature_public
 from hot.mpc.gatekeeper.health import common_presignature_counts
-from hot.mpc.gatekeeper.node_client import (
-    NodeClient,
-    NodeFailure,
-    answer_items,
-    gather_answers,
-    parse_answers,
-)
+from hot.mpc.gatekeeper.node_client import NodeClient, answer_items, gather_answers, parse_answers
 from hot.wire.receipts import GatekeeperReceipt
 from hot.mpc.gatekeeper.signing_job import AttemptFailed
 from hot.wire.requests import SigningRequest
 from hot.wire.signatures import SignatureResult
 
-from hot.wire.errors import CulpritError, EncodingError, HotError
+from hot.wire.errors import CulpritError, EncodingError, HotError, NodeFailure
 
 ENTROPY_SIZE = 32
 MAX_REMEMBERED_CLAIMS = 1 << 17

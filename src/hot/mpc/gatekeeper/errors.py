@@ -1,9 +1,10 @@
-"""Typed errors of the gatekeeper's public API, each with its HTTP status and stable `code`.
+"""The HTTP status of a gatekeeper refusal (docs/gatekeeper.md, "Errors").
 
 Denials are 4xx with a code a client can act on (issue 8): `unauthorized`, `quota_exceeded`,
 `authorization_denied`, `unknown_key`, `bad_request`; node failures the gatekeeper could not route
-around are 503 `nodes_unavailable`. `hot.wire.errors.QuotaExceeded` and `AuthorizationDenied` are
-reused so callers elsewhere catch the same classes.
+around are 503 `nodes_unavailable`. Each class states its own status (hot.wire.errors); what this
+module adds is which classes the gatekeeper answers with as themselves: any other error is a
+node-side failure the client sees as 503.
 """
 
 from __future__ import annotations
@@ -18,30 +19,12 @@ from hot.wire.errors import (
     UnknownKey,
 )
 
-__all__ = [
-    "AuthorizationDenied",
-    "BadRequest",
-    "NodesUnavailable",
-    "QuotaExceeded",
-    "Unauthorized",
-    "UnknownKey",
-    "http_status",
-]
-
-
-_STATUS: dict[type[HotError], int] = {
-    BadRequest: 400,
-    Unauthorized: 401,
-    AuthorizationDenied: 403,
-    UnknownKey: 404,
-    QuotaExceeded: 429,
-    NodesUnavailable: 503,
-}
+# The refusals docs/gatekeeper.md documents (a subclass answers as its documented parent's status).
+ANSWERED: tuple[type[HotError], ...] = (BadRequest, Unauthorized, AuthorizationDenied, UnknownKey, QuotaExceeded,
+                                        NodesUnavailable)
 
 
 def http_status(error: HotError) -> int:
     """The status of a gatekeeper error; anything unexpected is a 503 (a node-side failure)."""
-    for cls, status in _STATUS.items():
-        if isinstance(error, cls):
-            return status
-    return 503
+    answered = next((cls for cls in ANSWERED if isinstance(error, cls)), NodesUnavailable)
+    return answered.status

@@ -20,19 +20,13 @@ from hot.mpc.crypto.frost_messages import (
 )
 from hot.mpc.crypto.keys import PublicKeyPackage
 from hot.mpc.crypto.suites import ED25519, Ciphersuite
-from hot.mpc.gatekeeper.node_client import (
-    NodeClient,
-    NodeFailure,
-    answer_items,
-    gather_answers,
-    parse_answers,
-)
+from hot.mpc.gatekeeper.node_client import NodeClient, answer_items, gather_answers, parse_answers
 from hot.wire.receipts import GatekeeperReceipt
 from hot.mpc.gatekeeper.signing_job import AttemptFailed
 from hot.wire.requests import SigningRequest
 from hot.wire.signatures import SignatureResult
 
-from hot.wire.errors import CulpritError, HotError
+from hot.wire.errors import CulpritError, HotError, NodeFailure
 
 
 async def run_frost_attempt(

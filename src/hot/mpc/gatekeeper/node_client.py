@@ -15,26 +15,10 @@ from typing import Any
 
 from hot.mpc.http11 import Endpoint, KeepAliveClient
 
-from hot.wire.errors import EncodingError, HotError
+from hot.wire.errors import AuthorizationDenied, EncodingError, NodeFailure, UnknownKey
 
 # Refusals that are the key owner's or the user's answer, not the node's fault: never rest for these.
-USER_FACING_CODES = frozenset({"authorization_denied", "unknown_key"})
-
-
-class NodeFailure(HotError):
-    """A node did not answer as the protocol requires; `rest` says whether to rest it."""
-
-    code = "node_failure"
-
-    def __init__(
-        self, participant: int, reason: str, *, rest: bool, node_code: str | None = None, culprits: tuple[int, ...] = ()
-    ) -> None:
-        super().__init__(f"node {participant}: {reason}")
-        self.participant = participant
-        self.reason = reason
-        self.rest = rest
-        self.node_code = node_code
-        self.culprits = culprits  # peers this node blames (a `culprit` / `culprits` field of its refusal)
+USER_FACING_CODES = frozenset({AuthorizationDenied.code, UnknownKey.code})
 
 
 class NodeClient:

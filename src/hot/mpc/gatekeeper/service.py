@@ -16,7 +16,6 @@ from typing import Any
 from hot.mpc.crypto.suites import SECP256K1
 from hot.mpc.gatekeeper.config import ApiKey, GatekeeperConfig
 from hot.mpc.gatekeeper.coordinator import SessionCoordinator
-from hot.mpc.gatekeeper.errors import BadRequest, NodesUnavailable, Unauthorized
 from hot.mpc.gatekeeper.models import SignRequestBody
 from hot.mpc.gatekeeper.quotas import QuotaEnforcer
 from hot.wire.requests import SigningRequest
@@ -24,7 +23,7 @@ from hot.wire.signatures import SignatureResult, verify_signature
 from hot.mpc.gatekeeper.store import GatekeeperStore
 from hot.mpc.gatekeeper.verify import derived_public_key_bytes
 from hot.wire.domains import Domain, spec
-from hot.wire.errors import InvalidSignature
+from hot.wire.errors import BadRequest, InvalidSignature, NodesUnavailable, Unauthorized
 
 
 class SigningService:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hot.mpc.gatekeeper.node_client import NodeFailure
-
-from hot.wire.errors import HotError
+from hot.wire.errors import NodeFailure
 
 
 @dataclass
-class AttemptFailed(HotError):
-    """A signing attempt could not finish; `failures` names each node that caused it."""
+class AttemptFailed(Exception):
+    """A signing attempt could not finish; `failures` names each node that caused it.
+
+    Control flow inside the gatekeeper, not a hot.wire error: the coordinator always catches it
+    and answers the user with the refusal the nodes agreed on or NodesUnavailable.
+    """
 
     failures: list[NodeFailure] = field(default_factory=list)
     reason: str = ""
 
     def __post_init__(self) -> None:
         detail = "; ".join(f.message for f in self.failures) or self.reason
-        super().__init__(f"signing attempt failed: {detail}")
+        self.message = f"signing attempt failed: {detail}"
+        super().__init__(self.message)

@@ -29,7 +29,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from hot.wire.errors import HotError
+from hot.wire.errors import (
+    MeasurementNotAllowed,
+    NotAttested,
+    QuoteExpired,
+    QuoteKeyMismatch,
+    QuoteMalformed,
+    QuoteSignatureInvalid,
+)
 
 QUOTE_TAG = b"hot-protocol/attestation/software-quote/v1\n"
 MEASUREMENT_TAG = b"hot-protocol/attestation/measurement/v1\n"
@@ -38,48 +45,6 @@ TEST_VENDOR_SEED = b"hot-protocol/localnet/vendor/v1!"
 DEFAULT_MAX_VALIDITY = 24 * 3600
 MAX_CLOCK_SKEW = 300
 _MAX_U64 = 2**64 - 1
-
-
-class AttestationError(HotError):
-    """An attestation quote was refused or the node has no valid attestation."""
-
-    code = "attestation_error"
-
-
-class QuoteMalformed(AttestationError):
-    """The quote's fields are missing, of the wrong size, or inconsistent."""
-
-    code = "quote_malformed"
-
-
-class QuoteSignatureInvalid(AttestationError):
-    """The quote is not signed by a trusted vendor key."""
-
-    code = "quote_signature_invalid"
-
-
-class QuoteKeyMismatch(AttestationError):
-    """The quote binds a different node key than the one being attested."""
-
-    code = "quote_key_mismatch"
-
-
-class QuoteExpired(AttestationError):
-    """The quote's validity window is over (or not yet open): re-attest."""
-
-    code = "quote_expired"
-
-
-class MeasurementNotAllowed(AttestationError):
-    """The quoted code measurement is not in the set the Controller pins."""
-
-    code = "measurement_not_allowed"
-
-
-class AttestationMissing(AttestationError):
-    """The node holds no accepted attestation, so it refuses to sign."""
-
-    code = "attestation_missing"
 
 
 def _u64(value: Any, field: str) -> int:
@@ -257,9 +222,9 @@ class AttestationGuard:
         self._current = quote
 
     def require_valid(self, now: int) -> SoftwareQuote:
-        """The current quote, or AttestationMissing/QuoteExpired: call before every signing round."""
+        """The current quote, or NotAttested/QuoteExpired: call before every signing round."""
         if self._current is None:
-            raise AttestationMissing("no accepted attestation yet: refusing to sign")
+            raise NotAttested("no accepted attestation yet: refusing to sign")
         if now >= self._current.expires_at:
             raise QuoteExpired(f"attestation expired at {self._current.expires_at}: refusing to sign")
         return self._current

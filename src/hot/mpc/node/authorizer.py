@@ -26,14 +26,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hot.mpc.chains.base import AuthMethod, ChainError, ChainVerifier
+from hot.mpc.chains.base import AuthMethod, ChainVerifier
 from hot.wire.receipts import GatekeeperReceipt, verify_receipt
 from hot.wire.requests import SigningRequest, policy_msg_hash
-from hot.mpc.node.attestation import AttestationError, AttestationGuard
+from hot.mpc.node.attestation import AttestationGuard
 from hot.mpc.node.registry_client import AccessListSource
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.wire.errors import AuthorizationDenied, BadRequest, HotError, NotAttested, ReceiptReplayed, UnknownKey
+from hot.wire.errors import (
+    AttestationError,
+    AuthorizationDenied,
+    BadRequest,
+    ChainError,
+    HotError,
+    NotAttested,
+    ReceiptReplayed,
+    UnknownKey,
+)
+
 
 class ReplaySet:
     """Durable set of used receipts and session ids (SQLite, fsync'ed commit before any answer).

@@ -30,7 +30,8 @@ def log_verify(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Check every entry's encoding, seq, chain link, hash and signature; exit 1 on the first failure."""
-    from hot.mpc.node.identity import KeyFileError, parse_public_key_hex
+    from hot.mpc.node.identity import parse_public_key_hex
+    from hot.wire.errors import KeyFileError
     from hot.mpc.node.signed_log import verify_log
     from rich.console import Console
 
@@ -80,7 +81,8 @@ def run(config: Path = CONFIG_OPTION) -> None:
     """Run the node: HTTP signing API, peer transport, Controller-driven protocol runner, attester."""
     import asyncio
 
-    from hot.mpc.node.config import ConfigError, load_config
+    from hot.mpc.node.config import load_config
+    from hot.wire.errors import ConfigError
     from hot.mpc.node.service import run_node
 
     try:

@@ -17,13 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hot.wire.errors import HotError
-
-
-class ConfigError(HotError):
-    """The node's configuration file is missing, unreadable or invalid."""
-
-    code = "config_error"
+from hot.wire.errors import ConfigError
 
 
 class _Strict(BaseModel):

@@ -22,16 +22,10 @@ from typing import Any, Protocol
 
 from hot.wire.encoding import canonical_json
 from hot.wire.domains import DOMAIN_NAMES
-from hot.wire.errors import HotError
+from hot.wire.errors import ControllerUnavailable
 from hot.wire.records import PROTOCOL_STATES
 
 STATES = PROTOCOL_STATES
-
-
-class ControllerUnavailable(HotError):
-    """The Controller's state could not be read or a vote could not be sent."""
-
-    code = "controller_unavailable"
 
 
 @dataclass(frozen=True)

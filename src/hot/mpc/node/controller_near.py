@@ -27,15 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hot.mpc.node.controller_client import (
-    STATES,
-    ControllerState,
-    ControllerUnavailable,
-    ParticipantInfo,
-    ResharingTarget,
-)
+from hot.mpc.node.controller_client import STATES, ControllerState, ParticipantInfo, ResharingTarget
 from hot.near import NearRpc, read_key_file
-from hot.wire.errors import ContractError, EncodingError, NearRpcError
+from hot.wire.errors import ContractError, ControllerUnavailable, EncodingError, NearRpcError
 
 GAS = 300 * 10**12
 

@@ -5,7 +5,7 @@
 `GET /v1/public_key_package?domain=...` (the domain's public sharing: group key, verification
 shares, threshold, epoch; public data only), `GET /health` and `GET /metrics` (Prometheus text
 format 0.0.4). Every refusal is
-`{"code", "message"}` with the status the document assigns to the code. Two codes beyond the
+`{"code", "message"}` with the status its class states (hot.wire.errors, docs/errors.md). Two codes beyond the
 document's list (reported to the gatekeeper engineer): `peer_timeout` (409, an ECDSA co-signer
 did not send its sign intent; `culprits` lists who) and `protocol_error` (409, a co-signer sent
 a bad intent; `culprit` names it). Both are 4xx: the answering node is alive and is not the one
@@ -24,24 +24,31 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.node.authorizer import Authorizer
-from hot.mpc.node.runner.signing import PeerTimeout, SigningSessions
+from hot.mpc.node.runner.signing import SigningSessions
 
-from hot.wire.errors import CulpritError, HotError
+from hot.wire.errors import (
+    AuthorizationDenied,
+    BadReceipt,
+    BadRequest,
+    CulpritError,
+    DeadlineExpired,
+    HotError,
+    NoPresignature,
+    NotAttested,
+    PeerTimeout,
+    ProtocolError,
+    ReceiptReplayed,
+    UnknownKey,
+    UnknownSession,
+)
 
 JSON_BODY = Annotated[dict[str, Any], Body()]
-STATUS = {
-    "bad_request": 400,
-    "bad_receipt": 401,
-    "receipt_replayed": 409,
-    "deadline_expired": 410,
-    "authorization_denied": 403,
-    "unknown_key": 404,
-    "not_attested": 503,
-    "no_presignature": 409,
-    "unknown_session": 404,
-    "peer_timeout": 409,
-    "protocol_error": 409,
-}
+# The refusals docs/node-api.md lists, each answered with its own code and status; any other error
+# is answered as `protocol_error` when it names a culprit and as `bad_request` otherwise.
+ANSWERED: tuple[type[HotError], ...] = (BadRequest, BadReceipt, ReceiptReplayed, DeadlineExpired, AuthorizationDenied,
+                                        UnknownKey, NotAttested, NoPresignature, UnknownSession, PeerTimeout,
+                                        ProtocolError)
+ANSWERED_CODES = frozenset(cls.code for cls in ANSWERED)
 
 
 @dataclass
@@ -64,21 +71,17 @@ def public_key_package(domain: str, share: KeyShare) -> dict[str, Any]:
             "public_key_package": share.to_packages()[1].to_bytes(suite).hex()}
 
 
-class UnknownKeyPackage(HotError):
-    """No key for that domain in the current epoch (not generated yet, or not a domain)."""
-
-    code = "unknown_key"
-
-
 def error_response(exc: HotError) -> JSONResponse:
     """The document's error body; culprits are named so the gatekeeper can retry without them."""
-    code = exc.code if exc.code in STATUS else ("protocol_error" if isinstance(exc, CulpritError) else "bad_request")
-    body: dict[str, Any] = {"code": code, "message": str(exc)}
+    answered: HotError | type[HotError] = exc
+    if exc.code not in ANSWERED_CODES:
+        answered = ProtocolError if isinstance(exc, CulpritError) else BadRequest
+    body: dict[str, Any] = {"code": answered.code, "message": str(exc)}
     if isinstance(exc, CulpritError):
         body["culprit"] = exc.culprit
     if isinstance(exc, PeerTimeout):
         body["culprits"] = exc.missing
-    return JSONResponse(status_code=STATUS[code], content=body)
+    return JSONResponse(status_code=answered.status, content=body)
 
 
 def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSessions, status: NodeStatus) -> FastAPI:
@@ -89,7 +92,8 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
     @app.exception_handler(RequestValidationError)
     async def not_json_object(_: Request, exc: RequestValidationError) -> JSONResponse:
         """A body that is not a JSON object is `bad_request` (400), never FastAPI's 422."""
-        return JSONResponse(status_code=400, content={"code": "bad_request", "message": "the body must be a JSON object"})
+        return JSONResponse(status_code=BadRequest.status, content={"code": BadRequest.code,
+                                                                     "message": "the body must be a JSON object"})
 
     @app.post("/v1/sign/commit")
     async def sign_commit(body: JSON_BODY) -> JSONResponse:
@@ -119,7 +123,7 @@ def create_app(participant_id: int, authorizer: Authorizer, sessions: SigningSes
         """The domain's public key package of the current epoch (404 `unknown_key` while it has none)."""
         share = status.key_share(domain)
         if share is None:
-            return error_response(UnknownKeyPackage(f"this node holds no {domain!r} key for epoch {status.epoch()}"))
+            return error_response(UnknownKey(f"this node holds no {domain!r} key for epoch {status.epoch()}"))
         return public_key_package(domain, share)
 
     @app.get("/health")

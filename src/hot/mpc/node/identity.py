@@ -23,23 +23,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from hot.wire.errors import HotError
+from hot.wire.errors import InsecureKeyFile, KeyFileError
 
 SIGNING_KEY_FILE = "signing_key"
 P2P_KEY_FILE = "p2p_key"
 _SEED_BYTES = 32
-
-
-class KeyFileError(HotError):
-    """A key file of the node is missing, malformed or not private to its owner."""
-
-    code = "key_file_error"
-
-
-class InsecureKeyFile(KeyFileError):
-    """A secret file is readable or writable by group/others; fix with `chmod 600`."""
-
-    code = "insecure_key_file"
 
 
 def write_secret_file(path: Path, secret: bytes) -> None:

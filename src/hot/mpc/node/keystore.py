@@ -36,9 +36,19 @@ import nacl.bindings as sodium
 import nacl.exceptions
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from hot.mpc.node.identity import InsecureKeyFile, load_or_create_secret
+from hot.mpc.node.identity import load_or_create_secret
 
-from hot.wire.errors import HotError
+from hot.wire.errors import (
+    InsecureKeyFile,
+    InvalidRecordId,
+    KeystoreError,
+    PresignatureReused,
+    RecordCorrupt,
+    RecordExists,
+    RecordNotFound,
+    WrongMasterKey,
+    WrongRecordKind,
+)
 
 MASTER_KEY_BYTES = 32
 NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24 bytes = 192 bits
@@ -64,54 +74,6 @@ CREATE INDEX IF NOT EXISTS records_by_slot ON records (domain, epoch, kind);
 -- a slot grows with every signature; the pool's per-request lookups read this index only.
 CREATE INDEX IF NOT EXISTS live_records ON records (participant, domain, epoch, kind, used, record_id);
 """
-
-
-class KeystoreError(HotError):
-    """The keystore refused an operation."""
-
-    code = "keystore_error"
-
-
-class InvalidRecordId(KeystoreError, ValueError):
-    """A record identity has an empty, oversized or malformed field."""
-
-    code = "invalid_record_id"
-
-
-class RecordNotFound(KeystoreError):
-    """No record with this identity is stored."""
-
-    code = "record_not_found"
-
-
-class RecordExists(KeystoreError):
-    """A record with this identity is already stored (or, for a presignature, was used)."""
-
-    code = "record_exists"
-
-
-class RecordCorrupt(KeystoreError):
-    """A record failed authentication: tampered, moved to another row, or a different master key."""
-
-    code = "record_corrupt"
-
-
-class WrongMasterKey(KeystoreError):
-    """The keystore was created under a different master key."""
-
-    code = "wrong_master_key"
-
-
-class PresignatureAlreadyUsed(KeystoreError):
-    """This presignature was already taken once; a second use could reveal the key."""
-
-    code = "presignature_already_used"
-
-
-class WrongRecordKind(KeystoreError):
-    """The operation does not apply to this kind of record (e.g. `get` on a presignature)."""
-
-    code = "wrong_record_kind"
 
 
 class RecordKind(StrEnum):
@@ -296,7 +258,7 @@ class Keystore:
 
         The order is the point: if the node crashes after the commit the presignature is gone
         (lost, never reused); if it crashes before, nothing left the node. A second take raises
-        PresignatureAlreadyUsed. A ciphertext that fails authentication is left untouched.
+        PresignatureReused. A ciphertext that fails authentication is left untouched.
         """
         if record.kind is not RecordKind.PRESIGNATURE:
             raise WrongRecordKind(f"take_presignature needs a presignature record, got {record.kind}")
@@ -305,7 +267,7 @@ class Keystore:
             if row is None:
                 raise RecordNotFound(f"no presignature {record}")
             if row[2]:
-                raise PresignatureAlreadyUsed(f"presignature {record} was already used")
+                raise PresignatureReused(f"presignature {record} was already used")
             plaintext = _open(self._key, row[0], row[1], record.associated_data(), str(record))
             db.execute(
                 "UPDATE records SET used = 1, nonce = NULL, ciphertext = NULL WHERE participant = ? "

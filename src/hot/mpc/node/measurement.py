@@ -13,18 +13,12 @@ from pathlib import Path
 
 from hot.mpc.node.attestation import measure_sources
 
-from hot.wire.errors import HotError
+from hot.wire.errors import MeasurementError
 
 # The whole distribution (one `hot` package tree under src/): the node can import any of it.
 MEASURED_PACKAGES = ("hot",)
 # Source and package-data suffixes (pyproject's package-data); caches and editor files are not code.
 MEASURED_SUFFIXES = frozenset({".py", ".json", ".html", ".js", ".css", ".vy", ".fc", ".boc", ".sql"})
-
-
-class MeasurementError(HotError):
-    """A package to measure could not be located."""
-
-    code = "measurement_error"
 
 
 def installed_source_files(packages: tuple[str, ...] = MEASURED_PACKAGES) -> list[tuple[str, bytes]]:

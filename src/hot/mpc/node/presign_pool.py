@@ -67,7 +67,7 @@ class PresignaturePool:
         return [r[len(prefix):] for r in records]
 
     def take(self, epoch: int, signers: Iterable[int], presignature_id: str) -> PresignatureShare:
-        """Durably consume one presignature (RecordNotFound / PresignatureAlreadyUsed otherwise)."""
+        """Durably consume one presignature (RecordNotFound / PresignatureReused otherwise)."""
         return PresignatureShare.from_bytes(self.store.take_presignature(self._record(epoch, signers, presignature_id)))
 
     def erase_before(self, epoch: int) -> int:

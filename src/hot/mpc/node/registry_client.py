@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from hot.mpc.chains.base import AuthMethod, ChainError, MalformedAnswer
+from hot.mpc.chains.base import AuthMethod
+from hot.wire.errors import ChainError, MalformedAnswer
 from hot.mpc.chains.near import call_function_params, decode_call_result
 from hot.mpc.chains.transport import HttpEndpoint
 

@@ -24,7 +24,8 @@ from hot.mpc.chains.registry import registry_from_config
 from hot.mpc.node.attestation import AttestationGuard, SoftwareQuote, SoftwareVendor
 from hot.mpc.node.attester import NodeAttester
 from hot.mpc.node.authorizer import Authorizer, ReplaySet
-from hot.mpc.node.config import ConfigError, NodeConfig
+from hot.mpc.node.config import NodeConfig
+from hot.wire.errors import ConfigError
 from hot.mpc.node.controller_client import ControllerView, FileControllerView
 from hot.mpc.node.controller_near import NearControllerView
 from hot.mpc.node.http_api import NodeStatus, create_app

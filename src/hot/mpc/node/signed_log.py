@@ -39,33 +39,9 @@ from hot.wire.log import (
     LogEntryInvalid,
 )
 
-from hot.wire.errors import HotError
+from hot.wire.errors import LogCorrupt, LogLocked, LogTruncated, SignedLogError
 
 _TAIL_CHUNK = 1 << 16
-
-
-class SignedLogError(HotError):
-    """The signed log cannot be opened or appended to."""
-
-    code = "signed_log_error"
-
-
-class LogTruncated(SignedLogError):
-    """The log ends in a partial line (a crash during an append); open with repair=True."""
-
-    code = "log_truncated"
-
-
-class LogLocked(SignedLogError):
-    """Another writer holds this log; two writers would fork the hash chain."""
-
-    code = "log_locked"
-
-
-class LogCorrupt(SignedLogError):
-    """The log's last entry does not verify under this node's key; refusing to extend it."""
-
-    code = "log_corrupt"
 
 
 @dataclass(frozen=True)

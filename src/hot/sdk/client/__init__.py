@@ -19,7 +19,8 @@ from hot.sdk.client.errors import (
                                    UnknownKey,
 )
 from hot.sdk.client.hot_client import DEFAULT_REGISTRY, HotClient
-from hot.sdk.client.near import NearRpcError, NearSession
+from hot.sdk.client.near import NearSession
+from hot.wire.errors import NearRpcError
 from hot.sdk.client.registry import (
                                    NEAR_CHAIN_ID,
                                    ReservedKey,

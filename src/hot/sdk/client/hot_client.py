@@ -32,7 +32,7 @@ from hot.sdk.addresses import (
 )
 from hot.sdk.client.errors import GatekeeperError, KeyMismatch, error_from_response
 from hot.sdk.client.localnet_status import localnet_status
-from hot.sdk.client.near import NearRpcError, NearSession
+from hot.sdk.client.near import NearSession
 from hot.sdk.client.registry import (
     AccessList,
     ReservedKey,
@@ -44,7 +44,7 @@ from hot.sdk.client.signatures import DOMAINS, Domain, SignatureResult, verify_s
 from nacl.signing import SigningKey
 
 from hot.wire.domains import is_domain_name
-from hot.wire.errors import ContractError, EncodingError
+from hot.wire.errors import ContractCode as E, ContractError, EncodingError, NearRpcError
 
 DEFAULT_TIMEOUT_S = 30.0  # a signature needs nodes to call hot_verify on chains: allow for it
 DEFAULT_REGISTRY = "registry.test.near"
@@ -209,7 +209,7 @@ class HotClient:
         owner = self.near.account_id or ""
         key_id = self.near.call(self.registry_id, "reserve_key", reserve_args(root, owner, self.registry_id, access_list))
         if key_id != key_id_of(bytes(root.verify_key)):
-            raise ContractError("E_UNEXPECTED_KEY_ID", f"registry returned {key_id!r}, expected {key_id_of(bytes(root.verify_key))}")
+            raise ContractError(E.UNEXPECTED_KEY_ID, f"registry returned {key_id!r}, expected {key_id_of(bytes(root.verify_key))}")
         return ReservedKey(key_id, root)
 
     def set_access_list(self, key_id: str, access_list: AccessList, *, root_key: SigningKey | None = None,
@@ -221,7 +221,7 @@ class HotClient:
         """
         record = self.get_key(key_id)
         if record is None:
-            raise ContractError("E_UNKNOWN_KEY", f"{key_id} is not reserved in {self.registry_id}")
+            raise ContractError(E.UNKNOWN_KEY, f"{key_id} is not reserved in {self.registry_id}")
         args = update_args(self.registry_id, key_id, int(record["nonce"]), access_list, root_key=root_key,
                            user_payloads=user_payloads)
         return int(self.near.call(self.registry_id, "update_access_list", args))

@@ -1,6 +1,7 @@
 """hot.sdk.contract: write NEAR-style smart contracts as typed Python classes.
 
     from hot.sdk.contract import contract, init, view, call, env, require, Value, Map, Set, Vector, emit_event
+    from hot.sdk.contract import ContractCode as E   # require(ok, E.NOT_OWNER, "why")
 
 See docs/contract-guide.md for a complete example, the storage layout and the deploy format.
 """
@@ -25,17 +26,13 @@ from hot.sdk.contract.decorators import (
     spec_of,
     view,
 )
-from hot.sdk.contract.errors import (
-    ContractDefinitionError,
-    ContractPanic,
-    MethodNotFound,
-    ProhibitedInView,
-)
+from hot.wire.errors import ContractCode, ContractDefinitionError, ContractPanic, MethodNotFound, ProhibitedInView
 from hot.sdk.contract.storage import Map, Set, Value, Vector
 from hot.wire.encoding import canonical_json
 
 __all__ = [
     "BlockInfo",
+    "ContractCode",
     "ContractDefinitionError",
     "ContractPanic",
     "ContractSpec",

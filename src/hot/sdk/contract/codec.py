@@ -15,7 +15,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import ContractCode as E, ContractPanic
 from hot.wire.encoding import canonical_json
 
 JsonValue = Any
@@ -29,7 +29,7 @@ def parse_json(raw: bytes) -> JsonValue:
 
 
 def _refuse_float(text: str) -> Any:
-    raise ContractPanic("E_BAD_ARGS", f"floats are not allowed in contract values: {text}")
+    raise ContractPanic(E.BAD_ARGS, f"floats are not allowed in contract values: {text}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Codec:
 
 
 def _bad(type_name: str, value: Any) -> ContractPanic:
-    return ContractPanic("E_BAD_TYPE", f"expected {type_name}, got {type(value).__name__}")
+    return ContractPanic(E.BAD_TYPE, f"expected {type_name}, got {type(value).__name__}")
 
 
 def _scalar(py_type: type, name: str) -> Codec:
@@ -73,7 +73,7 @@ def _bytes_codec() -> Codec:
         try:
             return bytes.fromhex(value)
         except ValueError as exc:
-            raise ContractPanic("E_BAD_TYPE", f"not hex: {value[:40]!r}") from exc
+            raise ContractPanic(E.BAD_TYPE, f"not hex: {value[:40]!r}") from exc
 
     return Codec("bytes", encode, decode)
 
@@ -87,7 +87,7 @@ def _any_codec() -> Codec:
         try:
             return check(value)
         except (TypeError, ValueError) as exc:
-            raise ContractPanic("E_BAD_TYPE", f"not a JSON value: {exc}") from exc
+            raise ContractPanic(E.BAD_TYPE, f"not a JSON value: {exc}") from exc
 
     return Codec("json", guarded, guarded)
 
@@ -149,7 +149,7 @@ def _dataclass_codec(cls: type) -> Codec:
         try:
             return cls(**{n: fields[n].decode(v) for n, v in value.items()})
         except TypeError as exc:  # a missing required field
-            raise ContractPanic("E_BAD_TYPE", f"{cls.__name__}: {exc}") from exc
+            raise ContractPanic(E.BAD_TYPE, f"{cls.__name__}: {exc}") from exc
 
     return Codec(cls.__name__, encode, decode)
 

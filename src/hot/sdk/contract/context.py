@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from hot.sdk.contract.errors import ContractPanic, ProhibitedInView, split_code
+from hot.wire.errors import ContractCode as E, ContractPanic, ProhibitedInView, split_code
 from hot.wire.encoding import canonical_json
 
 
@@ -63,7 +63,7 @@ class PromiseCall:
     def then(self, method_name: str, args: dict[str, Any] | None = None, *, gas: int = 10 * 10**12) -> PromiseCall:
         """Run `method_name` on the calling contract afterwards; it reads the outcome from
         `env.promise_results` (a list of `(succeeded, json_value)`)."""
-        require(self.callback is None, "E_PROMISE: a promise has one callback")
+        require(self.callback is None, E.PROMISE, "a promise has one callback")
         self.callback = PromiseCall(env.current_account_id, method_name, canonical_json(args or {}), 0, gas)
         return self
 
@@ -113,7 +113,7 @@ def current_context() -> ExecutionContext:
     try:
         return _current.get()
     except LookupError:
-        raise ContractPanic("E_NO_CONTEXT", "contract code ran outside a chain call (use hot.sdk.testing)") from None
+        raise ContractPanic(E.NO_CONTEXT, "contract code ran outside a chain call (use hot.sdk.testing)") from None
 
 
 class Env:
@@ -202,7 +202,7 @@ class Env:
         """
         ctx = current_context()
         ctx.ensure_writable("promise_create")
-        require(deposit >= 0, "E_BAD_DEPOSIT: a promise deposit cannot be negative")
+        require(deposit >= 0, E.BAD_DEPOSIT, "a promise deposit cannot be negative")
         call = PromiseCall(account_id, method_name, canonical_json(args or {}), deposit, gas)
         ctx.promises.append(call)
         return call
@@ -225,13 +225,15 @@ class Env:
 env = Env()
 
 
-def require(condition: object, message: str) -> None:
-    """Fail the call with a coded error unless `condition` holds: `require(ok, "E_CODE: why")`.
+def require(condition: object, code_or_message: str, message: str | None = None) -> None:
+    """Fail the call with a coded error unless `condition` holds.
 
-    Nothing the call wrote is kept; the code reaches the caller intact in NEAR's panic message.
+    `require(ok, ContractCode.NOT_OWNER, "why")` (the codes defined in hot.wire.errors) or, in
+    user code, `require(ok, "E_CODE: why")`: both panic with the text `E_CODE: why`. Nothing the
+    call wrote is kept; the code reaches the caller intact in NEAR's panic message.
     """
     if not condition:
-        code, text = split_code(message)
+        code, text = split_code(code_or_message) if message is None else (code_or_message, message)
         raise ContractPanic(code, text)
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from hot.sdk.contract.codec import Codec, codec_for, parse_json
 from hot.sdk.contract.context import PromiseCall, current_context
-from hot.sdk.contract.errors import ContractPanic, MethodNotFound
+from hot.wire.errors import ContractCode as E, ContractPanic, MethodNotFound
 from hot.wire.encoding import canonical_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,26 +130,26 @@ def spec_of(cls: type) -> ContractSpec:
 def decode_args(method: MethodSpec, raw: bytes) -> dict[str, Any]:
     """JSON object bytes -> typed keyword arguments; any mismatch is `E_BAD_ARGS`, checked up front."""
     if len(raw) > MAX_ARGS_BYTES:
-        raise ContractPanic("E_BAD_ARGS", f"arguments of {len(raw)} bytes exceed {MAX_ARGS_BYTES}")
+        raise ContractPanic(E.BAD_ARGS, f"arguments of {len(raw)} bytes exceed {MAX_ARGS_BYTES}")
     try:
         obj = parse_json(raw) if raw.strip() else {}
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ContractPanic("E_BAD_ARGS", f"arguments are not a JSON object: {exc}") from exc
+        raise ContractPanic(E.BAD_ARGS, f"arguments are not a JSON object: {exc}") from exc
     if not isinstance(obj, dict):
-        raise ContractPanic("E_BAD_ARGS", "arguments must be a JSON object")
+        raise ContractPanic(E.BAD_ARGS, "arguments must be a JSON object")
     unknown = set(obj) - set(method.params)
     if unknown:
-        raise ContractPanic("E_BAD_ARGS", f"{method.name}: unknown arguments {sorted(unknown)}")
+        raise ContractPanic(E.BAD_ARGS, f"{method.name}: unknown arguments {sorted(unknown)}")
     kwargs: dict[str, Any] = {}
     for pname, (codec, required) in method.params.items():
         if pname not in obj:
             if required:
-                raise ContractPanic("E_BAD_ARGS", f"{method.name}: missing argument {pname!r}")
+                raise ContractPanic(E.BAD_ARGS, f"{method.name}: missing argument {pname!r}")
             continue
         try:
             kwargs[pname] = codec.decode(obj[pname])
         except ContractPanic as exc:
-            raise ContractPanic("E_BAD_ARGS", f"{method.name}: argument {pname!r}: {exc}") from exc
+            raise ContractPanic(E.BAD_ARGS, f"{method.name}: argument {pname!r}: {exc}") from exc
     return kwargs
 
 
@@ -173,23 +173,23 @@ def dispatch(cls: type, method_name: str, raw_args: bytes) -> bytes:
     if method is None or (ctx.read_only and method.kind is not MethodKind.VIEW):
         raise MethodNotFound(method_name)
     if ctx.attached_deposit and not method.payable and method.kind is not MethodKind.VIEW:
-        raise ContractPanic("E_NOT_PAYABLE", f"method {method_name} does not accept deposits")
+        raise ContractPanic(E.NOT_PAYABLE, f"method {method_name} does not accept deposits")
     if method.private and ctx.predecessor_account_id != ctx.current_account_id:
-        raise ContractPanic("E_PRIVATE", f"method {method_name} is private")
+        raise ContractPanic(E.PRIVATE, f"method {method_name} is private")
     initialized = not spec.has_init or ctx.storage.read(INIT_MARKER) is not None
     if method.kind is MethodKind.INIT:
         if initialized:
-            raise ContractPanic("E_ALREADY_INITIALIZED", "the contract is already initialized")
+            raise ContractPanic(E.ALREADY_INITIALIZED, "the contract is already initialized")
         ctx.ensure_writable("init")
         ctx.storage.write(INIT_MARKER, b"1")
     elif not initialized and method.kind is MethodKind.CALL:
-        raise ContractPanic("E_NOT_INITIALIZED", "the contract is not initialized")
+        raise ContractPanic(E.NOT_INITIALIZED, "the contract is not initialized")
     kwargs = decode_args(method, raw_args)
     instance: object = object.__new__(cls)  # no __init__: a contract's state lives in storage, not on the instance
     value = method.function(instance, **kwargs)
     if isinstance(value, PromiseCall):
         if not any(value is p for p in ctx.promises):
-            raise ContractPanic("E_PROMISE", "return a promise made by env.promise(...) in this call")
+            raise ContractPanic(E.PROMISE, "return a promise made by env.promise(...) in this call")
         ctx.returned_promise = value
         return b""
     return encode_result(method, value)

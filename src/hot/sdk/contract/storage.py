@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar, overload
 
 from hot.sdk.contract.codec import Codec, codec_for
 from hot.sdk.contract.context import current_context
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import ContractCode as E, ContractPanic
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -110,7 +110,7 @@ class BoundValue(Generic[T]):
 
 def _check_key(key_bytes: bytes) -> bytes:
     if len(key_bytes) > MAX_KEY_BYTES:
-        raise ContractPanic("E_KEY_TOO_LONG", f"storage key of {len(key_bytes)} bytes > {MAX_KEY_BYTES}")
+        raise ContractPanic(E.KEY_TOO_LONG, f"storage key of {len(key_bytes)} bytes > {MAX_KEY_BYTES}")
     return key_bytes
 
 
@@ -159,7 +159,7 @@ class BoundMap(_Counted, Generic[K, V]):
             return self._child(key)  # type: ignore[no-any-return]
         raw = _read(self._entry(key))
         if raw is None:
-            raise ContractPanic("E_KEY_NOT_FOUND", f"{self._prefix.decode(errors='replace')}: no entry {key!r}")
+            raise ContractPanic(E.KEY_NOT_FOUND, f"{self._prefix.decode(errors='replace')}: no entry {key!r}")
         return self._spec.value_codec.from_bytes(raw)  # type: ignore[union-attr,no-any-return]
 
     @overload
@@ -174,7 +174,7 @@ class BoundMap(_Counted, Generic[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         if self._spec.nested:
-            raise ContractPanic("E_NESTED", "assign into the nested collection instead (m[k].add(...))")
+            raise ContractPanic(E.NESTED, "assign into the nested collection instead (m[k].add(...))")
         entry = self._entry(key)
         is_new = _read(entry) is None
         _write(entry, self._spec.value_codec.to_bytes(value))  # type: ignore[union-attr]
@@ -186,7 +186,7 @@ class BoundMap(_Counted, Generic[K, V]):
 
     def __delitem__(self, key: K) -> None:
         if not self.remove(key):
-            raise ContractPanic("E_KEY_NOT_FOUND", f"no entry {key!r}")
+            raise ContractPanic(E.KEY_NOT_FOUND, f"no entry {key!r}")
 
     def remove(self, key: K) -> bool:
         """Delete the entry (and, for nested collections, everything under it); True if it existed."""
@@ -272,7 +272,7 @@ class BoundSet(_Counted, Generic[T]):
 
     def remove(self, item: T) -> None:
         if not self.discard(item):
-            raise ContractPanic("E_NOT_IN_SET", f"{item!r} is not in the set")
+            raise ContractPanic(E.NOT_IN_SET, f"{item!r} is not in the set")
 
     def __contains__(self, item: object) -> bool:
         return _read(self._entry(item)) is not None  # type: ignore[arg-type]
@@ -306,7 +306,7 @@ class BoundVector(_Counted, Generic[T]):
         n = len(self)
         i = index + n if index < 0 else index
         if not 0 <= i < n:
-            raise ContractPanic("E_INDEX_OUT_OF_RANGE", f"index {index} out of range for length {n}")
+            raise ContractPanic(E.INDEX_OUT_OF_RANGE, f"index {index} out of range for length {n}")
         return i
 
     def append(self, item: T) -> None:

@@ -18,31 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import AllowlistDefinitionError, CallNotAllowed, DestinationNotAllowed
 from hot.sdk.policies.decode import DecodedRequest, Transfer
 
 MAX_ENTRIES = 256  # bounds the storage and the scan of one check
-
-
-class AllowlistDefinitionError(ContractPanic):
-    """An allowlist entry without a chain or address, or too many entries."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_BAD_ALLOWLIST", message)
-
-
-class DestinationNotAllowed(ContractPanic):
-    """A transfer goes to an address the allowlist does not name."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_DESTINATION_NOT_ALLOWED", message)
-
-
-class CallNotAllowed(ContractPanic):
-    """The transaction calls a contract/program method the allowlist does not name."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_CALL_NOT_ALLOWED", message)
 
 
 def normalized(chain: str, address: str) -> str:

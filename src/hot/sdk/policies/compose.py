@@ -24,14 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import base58
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import RequestRefused
 from hot.sdk.policies.decode import (
     DecodedRequest,
     DecodeError,
-    MalformedTransaction,
-    PreimageMismatch,
-    UnsupportedChain,
-    UnsupportedTransaction,
     decode,
 )
 from hot.sdk.policies.multisig import signatures_from_payload
@@ -57,19 +53,6 @@ __all__ = [
 ]
 
 MSG_HASH_BYTES = 32  # HOT signs 32-byte hashes (ECDSA digests, EdDSA messages of hash length)
-
-# Decoding failure -> the stable code a contract refuses with (most specific class first).
-_DECODE_CODES: tuple[tuple[type[DecodeError], str], ...] = (
-    (PreimageMismatch, "E_PREIMAGE_MISMATCH"),
-    (MalformedTransaction, "E_MALFORMED_TRANSACTION"),
-    (UnsupportedTransaction, "E_UNSUPPORTED_TRANSACTION"),
-    (UnsupportedChain, "E_UNSUPPORTED_CHAIN"),
-    (DecodeError, "E_BAD_REQUEST"),
-)
-
-
-class RequestRefused(ContractPanic):
-    """A `@call` refused a request whose pre-image cannot be trusted; the code names why."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +97,7 @@ def decode_or_refuse(chain: str, preimage: bytes, msg_hash: bytes, **ctx: Any) -
     try:
         return decode(chain, preimage, msg_hash, **ctx)
     except DecodeError as exc:
-        code = next(c for kind, c in _DECODE_CODES if isinstance(exc, kind))
-        raise RequestRefused(code, str(exc)) from exc
+        raise RequestRefused(exc.contract_code, str(exc)) from exc  # each DecodeError names its E_ code
 
 
 def policy_holds(policy: Predicate | AtLeast, msg_hash_b58: str, user_payload: str) -> bool:

@@ -23,32 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import LimitDefinitionError, LimitExceeded, NoLimitForAsset
 from hot.sdk.policies.decode import DecodedRequest
 from hot.sdk.policies.timelock import NS_PER_S
 
 DAY_S = 86_400
-
-
-class LimitDefinitionError(ContractPanic):
-    """A limit that cannot be enforced: non-positive period, negative amount, duplicate key."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_BAD_LIMIT", message)
-
-
-class LimitExceeded(ContractPanic):
-    """The request would take the period's spent total over the limit; nothing was charged."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_LIMIT_EXCEEDED", message)
-
-
-class NoLimitForAsset(ContractPanic):
-    """The request moves an asset this wallet has no limit for (refused, not unlimited)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_NO_LIMIT", message)
 
 
 class SpentTotals(Protocol):
@@ -174,4 +153,3 @@ class SpendApproval:
     network: str | None
     spent: dict[str, int]
     approved_at_ns: int
-

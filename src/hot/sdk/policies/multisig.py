@@ -34,33 +34,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import base58
-from hot.sdk.contract.errors import ContractPanic
-from hot.sdk.hostcrypto import sha256
-from hot.sdk.policies.signatures import (
-    AtLeast,
+from hot.wire.errors import (
+    MultisigChangeDenied,
+    MultisigDefinitionError,
     PolicyDefinitionError,
-    Scheme,
-    SignedBy,
-    at_least,
 )
+from hot.sdk.hostcrypto import sha256
+from hot.sdk.policies.signatures import AtLeast, Scheme, SignedBy, at_least
 from hot.wire.encoding import canonical_json
 
 CHANGE_TAG = b"hot/multisig/key-set-change/v1"
 MAX_SIGNERS = 16  # bounds the work of one hot_verify (each check is one signature verification)
-
-
-class MultisigDefinitionError(ContractPanic):
-    """A key set that cannot be a multisig: k outside 1..m, duplicate keys or labels, bad keys."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_BAD_MULTISIG", message)
-
-
-class MultisigChangeDenied(ContractPanic):
-    """A key-set change without k valid signatures of the current signers over its digest."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_MULTISIG_DENIED", message)
 
 
 @dataclass(frozen=True)

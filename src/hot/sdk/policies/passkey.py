@@ -43,7 +43,7 @@ import cbor2
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from hot.wire.encoding import canonical_json
-from hot.wire.errors import AuthorizationDenied, EncodingError
+from hot.wire.errors import EncodingError, PasskeyDenied
 from hot.sdk.hostcrypto import p256_verify
 
 BATCH_TAG = b"HOT/passkey/batch-challenge/v1"
@@ -51,16 +51,6 @@ FLAG_USER_PRESENT = 0x01
 FLAG_USER_VERIFIED = 0x04
 COSE_EC2, COSE_ES256, COSE_P256 = 2, -7, 1
 MAX_BATCH = 256
-
-
-class PasskeyDenied(AuthorizationDenied):
-    """A passkey assertion does not authorize the message; `reason` names the broken rule."""
-
-    code = "passkey_denied"
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
 
 
 def _b64url(value: Any, name: str) -> bytes:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import ContractCode as E, RecoveryDenied, RecoveryStateError
 from hot.sdk.hostcrypto import sha256
 from hot.sdk.policies.multisig import MultisigConfig, SignerKey
 from hot.sdk.policies.rotation import ControllingKey, key_body
@@ -33,17 +33,6 @@ from hot.wire.encoding import canonical_json
 
 APPROVAL_TAG = b"hot/recovery/approve/v1"
 CANCEL_TAG = b"hot/recovery/cancel/v1"
-
-
-class RecoveryDenied(ContractPanic):
-    """A recovery start without k guardian signatures over its digest."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_RECOVERY_DENIED", message)
-
-
-class RecoveryStateError(ContractPanic):
-    """A recovery step that does not fit the current state (none pending, one pending, too early, stale)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +98,7 @@ class RecoveryState:
     ) -> RecoveryState:
         """A new pending proposal, iff none is live and k guardians signed exactly this one."""
         if self.pending is not None and self.pending.owner_version == owner.version:  # a stale one is replaced
-            raise RecoveryStateError("E_RECOVERY_PENDING", "a recovery is already pending; finish or cancel it")
+            raise RecoveryStateError(E.RECOVERY_PENDING, "a recovery is already pending; finish or cancel it")
         owner.replaced_by(new_key)  # E_BAD_KEY / E_ROTATION_DENIED: a key that cannot sign, or the current one
         attempt = self.attempts + 1
         digest = guardians.approve_digest(account_id, owner, attempt, new_key)
@@ -123,21 +112,21 @@ class RecoveryState:
         """No pending proposal, iff the current owner key signed its cancel digest."""
         proposal = self.pending_proposal()
         if not owner.predicate().check(cancel_digest(account_id, proposal), owner_signature):
-            raise RecoveryStateError("E_CANCEL_DENIED", "the owner key did not sign this cancel")
+            raise RecoveryStateError(E.CANCEL_DENIED, "the owner key did not sign this cancel")
         return RecoveryState(self.attempts, None)
 
     def finished(self, owner: ControllingKey, now_ns: int) -> tuple[RecoveryState, ControllingKey]:
         """The cleared state and the new owner, iff the delay passed and the owner did not change."""
         proposal = self.pending_proposal()
         if now_ns < proposal.ready_at_ns:
-            raise RecoveryStateError("E_RECOVERY_NOT_READY", f"final at {proposal.ready_at_ns} ns, now {now_ns}")
+            raise RecoveryStateError(E.RECOVERY_NOT_READY, f"final at {proposal.ready_at_ns} ns, now {now_ns}")
         if proposal.owner_version != owner.version:
-            raise RecoveryStateError("E_RECOVERY_STALE", "the owner key changed after this recovery started")
+            raise RecoveryStateError(E.RECOVERY_STALE, "the owner key changed after this recovery started")
         return RecoveryState(self.attempts, None), owner.replaced_by(proposal.new_key)
 
     def pending_proposal(self) -> RecoveryProposal:
         """The pending proposal, or E_NO_RECOVERY."""
         if self.pending is None:
-            raise RecoveryStateError("E_NO_RECOVERY", "no recovery is pending")
+            raise RecoveryStateError(E.NO_RECOVERY, "no recovery is pending")
         return self.pending
 

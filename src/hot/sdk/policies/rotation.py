@@ -23,28 +23,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import ControllingKeyError, PolicyDefinitionError, RotationDenied
 from hot.sdk.hostcrypto import sha256
 from hot.sdk.policies.compose import msg_hash_bytes, signatures_from_payload
 from hot.sdk.policies.multisig import SignerKey
-from hot.sdk.policies.signatures import PolicyDefinitionError, Scheme, SignedBy
+from hot.sdk.policies.signatures import Scheme, SignedBy
 from hot.wire.encoding import canonical_json
 
 ROTATION_TAG = b"hot/rotation/controlling-key/v1"
-
-
-class ControllingKeyError(ContractPanic):
-    """A controlling key with an unknown scheme, a bad length or no label."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_BAD_KEY", message)
-
-
-class RotationDenied(ContractPanic):
-    """A rotation without both the current key's and the new key's signature over its digest."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_ROTATION_DENIED", message)
 
 
 def signer_predicate(key: SignerKey) -> SignedBy:

@@ -22,21 +22,9 @@ from typing import Protocol, runtime_checkable
 
 from hot.sdk import hostcrypto
 
-from hot.wire.errors import EncodingError, HotError
+from hot.wire.errors import InvalidPolicyKey, PolicyDefinitionError
 
 Proof = bytes | Mapping[str, bytes]
-
-
-class PolicyDefinitionError(HotError):
-    """A predicate was built wrongly (not a runtime denial): fix the policy's definition."""
-
-    code = "policy_definition"
-
-
-class InvalidPolicyKey(PolicyDefinitionError, EncodingError):
-    """A registered public key has the wrong length or encoding for its scheme."""
-
-    code = "invalid_policy_key"
 
 
 class Scheme(str, Enum):

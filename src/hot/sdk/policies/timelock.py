@@ -18,26 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hot.sdk.contract.errors import ContractPanic
+from hot.wire.errors import TimelockDefinitionError, TimelockNotReady
 from hot.sdk.hostcrypto import sha256
 
 NS_PER_S = 1_000_000_000
 MAX_DELAY_S = 365 * 86_400
 CANCEL_TAG = b"hot/timelock/cancel/v1"
-
-
-class TimelockDefinitionError(ContractPanic):
-    """A delay outside 1 s .. one year."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_BAD_TIMELOCK", message)
-
-
-class TimelockNotReady(ContractPanic):
-    """An action that needs the delay to have passed was tried too early."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("E_TIMELOCK_NOT_READY", message)
 
 
 @dataclass(frozen=True)

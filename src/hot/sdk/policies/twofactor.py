@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hot.sdk.policies.compose import msg_hash_bytes, signatures_from_payload
-from hot.sdk.policies.multisig import MultisigConfig, MultisigDefinitionError, SignerKey
+from hot.sdk.policies.multisig import MultisigConfig, SignerKey
+from hot.wire.errors import MultisigDefinitionError
 from hot.sdk.policies.rotation import signer_predicate
 from hot.sdk.policies.signatures import AtLeast, SignedBy
 

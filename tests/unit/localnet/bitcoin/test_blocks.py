@@ -16,7 +16,7 @@ from hot.localnet.bitcoin.blocks import (
     script_num_push,
 )
 from hot.localnet.bitcoin.encoding import parse_transaction, sha256d
-from hot.localnet.bitcoin.errors import BlockRejected
+from hot.wire.errors import BlockRejected
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import pytest
 from embit.script import Script
 from embit.transaction import Transaction, TransactionOutput
 
-from hot.localnet.bitcoin import BitcoinNode, errors
+from hot.localnet.bitcoin import BitcoinNode
+from hot.wire import errors
 from hot.localnet.bitcoin.encoding import parse_transaction
 
 from tests.support.bitcoin_fixtures import StandInKey
@@ -64,9 +65,9 @@ def _nonstandard_output(raw: bytes) -> bytes:
         (_tamper_signature, errors.ScriptVerificationFailed),
         (_tamper_amount, errors.ScriptVerificationFailed),
         (_nonstandard_output, errors.NonStandard),
-        (lambda raw: raw[:-1], errors.MalformedTransaction),
-        (lambda raw: raw + b"\x00", errors.MalformedTransaction),
-        (lambda raw: b"junk", errors.MalformedTransaction),
+        (lambda raw: raw[:-1], errors.MalformedBitcoinTransaction),
+        (lambda raw: raw + b"\x00", errors.MalformedBitcoinTransaction),
+        (lambda raw: b"junk", errors.MalformedBitcoinTransaction),
     ],
 )
 def test_broken_transactions_are_refused_and_change_nothing(

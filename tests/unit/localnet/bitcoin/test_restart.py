@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hot.localnet.bitcoin import BitcoinNode
-from hot.localnet.bitcoin.errors import KernelUnavailable
+from hot.wire.errors import KernelUnavailable
 
 from tests.support.bitcoin_fixtures import StandInKey
 

@@ -7,7 +7,8 @@ from embit.ec import PrivateKey
 from embit.script import Script, p2pkh, p2tr
 from embit.transaction import SIGHASH, Transaction, TransactionInput, TransactionOutput
 
-from hot.localnet.bitcoin import BitcoinNode, errors
+from hot.localnet.bitcoin import BitcoinNode
+from hot.wire import errors
 from hot.localnet.bitcoin.encoding import REGTEST
 
 KEY = PrivateKey(b"\x05" * 32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base58
 from hot.near.actions import AccessKey, AddKey, CreateAccount, Transfer
 from hot.localnet.chain.chain import NEAR, Chain
-from hot.localnet.chain.errors import InvalidTransaction
+from hot.wire.errors import InvalidTransaction
 from hot.near.signer import KeyPair
 from hot.localnet.rpc.near.producer import BlockProducer
 

@@ -18,18 +18,16 @@ from hot.near.actions import (
     Transfer,
 )
 from hot.localnet.chain.chain import NEAR, Chain
-from hot.localnet.chain.errors import InvalidTransaction, QueryError
 from hot.near.signer import KeyPair
 from hot.near.transaction import (
     decode_signed_transaction,
     encode_signed_transaction,
 )
-from hot.sdk.testing import TransactionFailed
 from hypothesis import given
 from hypothesis import strategies as st
 from py_near import transactions as pyt
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, InvalidTransaction, QueryError, TransactionFailed
 
 from tests.support.contracts import KITCHEN
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from hot.sdk.contract import ContractPanic, canonical_json, codec_for, contract, view
-from hot.sdk.contract.errors import split_code
+from hot.wire.errors import split_code
 from hypothesis import given
 from hypothesis import strategies as st
 

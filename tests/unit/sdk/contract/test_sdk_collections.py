@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from hot.localnet.chain.chain import NEAR
-from hot.sdk.testing import TransactionFailed, reverts
+from hot.sdk.testing import reverts
+from hot.wire.errors import TransactionFailed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

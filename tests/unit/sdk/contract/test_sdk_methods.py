@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from hot.localnet.chain.chain import NEAR
-from hot.sdk.testing import TransactionFailed, reverts
+from hot.sdk.testing import reverts
+from hot.wire.errors import TransactionFailed
 
 from tests.support.contracts import KITCHEN
 
@@ -150,7 +151,7 @@ def test_oversized_value_is_refused(hot_chain, kitchen):  # type: ignore[no-unty
 
 
 def test_infinite_loop_in_a_view_runs_out_of_gas(kitchen) -> None:  # type: ignore[no-untyped-def]
-    from hot.localnet.chain.errors import ContractExecutionError
+    from hot.wire.errors import ContractExecutionError
 
     with pytest.raises(ContractExecutionError, match="GasExceeded"):
         kitchen.view("spin_view")

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hot.sdk.policies.allowlist import (
-    AllowedCall,
-    Allowlist,
-    AllowlistDefinitionError,
-    CallNotAllowed,
-    Destination,
-    DestinationNotAllowed,
-)
+from hot.sdk.policies.allowlist import AllowedCall, Allowlist, Destination
+from hot.wire.errors import AllowlistDefinitionError, CallNotAllowed, DestinationNotAllowed
 from hot.sdk.policies.decode import ContractCall, DecodedRequest, Transfer, decode
 
 from tests.support.evm_tx import (

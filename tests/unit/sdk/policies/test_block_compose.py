@@ -6,15 +6,8 @@ import hashlib
 
 import pytest
 from hot.sdk import hostcrypto
-from hot.sdk.policies.compose import (
-    Fact,
-    RequestRefused,
-    all_of,
-    any_of,
-    decode_or_refuse,
-    msg_hash_bytes,
-    policy_holds,
-)
+from hot.sdk.policies.compose import Fact, all_of, any_of, decode_or_refuse, msg_hash_bytes, policy_holds
+from hot.wire.errors import RequestRefused
 from hot.sdk.policies.decode import DecodedRequest
 from hot.sdk.policies.signatures import Scheme, SignedBy
 from hypothesis import given

@@ -7,15 +7,13 @@ from hot.sdk.policies.decode import DecodedRequest, Transfer
 from hot.sdk.policies.limits import (
     DAY_S,
     NS_PER_S,
-    LimitDefinitionError,
-    LimitExceeded,
-    NoLimitForAsset,
     SpendingLimit,
     SpendingLimits,
     SpentInPeriod,
     limit_key,
     spends_by_asset,
 )
+from hot.wire.errors import LimitDefinitionError, LimitExceeded, NoLimitForAsset
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hot.sdk.contract.errors import ContractPanic
-from hot.sdk.policies.multisig import MultisigDefinitionError, SignerKey
-from hot.sdk.policies.recovery import (
-    Guardians,
-    RecoveryDenied,
-    RecoveryState,
-    cancel_digest,
-)
+from hot.wire.errors import ContractPanic, MultisigDefinitionError, RecoveryDenied, TimelockDefinitionError
+from hot.sdk.policies.multisig import SignerKey
+from hot.sdk.policies.recovery import Guardians, RecoveryState, cancel_digest
 from hot.sdk.policies.rotation import ControllingKey
-from hot.sdk.policies.timelock import NS_PER_S, TimelockDefinitionError
+from hot.sdk.policies.timelock import NS_PER_S
 
 from tests.support.signers import Member, sigs
 

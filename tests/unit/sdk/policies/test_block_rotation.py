@@ -6,11 +6,8 @@ import hashlib
 
 import pytest
 from hot.sdk.policies.multisig import SignerKey
-from hot.sdk.policies.rotation import (
-    ControllingKey,
-    ControllingKeyError,
-    RotationDenied,
-)
+from hot.sdk.policies.rotation import ControllingKey
+from hot.wire.errors import ControllingKeyError, RotationDenied
 
 from tests.support.signers import Member, b58, payload
 

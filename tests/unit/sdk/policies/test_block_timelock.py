@@ -6,15 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from hot.sdk.policies.timelock import (
-    NS_PER_S,
-    QueuedRequest,
-    Timelock,
-    TimelockDefinitionError,
-    TimelockNotReady,
-    cancel_digest,
-    ready,
-)
+from hot.sdk.policies.timelock import NS_PER_S, QueuedRequest, Timelock, cancel_digest, ready
+from hot.wire.errors import TimelockDefinitionError, TimelockNotReady
 from hot.sdk.testing import LocalAccount, TestChain, reverts
 from hypothesis import given
 from hypothesis import strategies as st

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from hot.sdk.policies.multisig import MultisigChangeDenied, MultisigDefinitionError
+from hot.wire.errors import MultisigChangeDenied, MultisigDefinitionError
 from hot.sdk.policies.twofactor import TwoFactor
 from hot.sdk.testing import LocalAccount, TestChain, reverts
 

@@ -9,13 +9,8 @@ from typing import Any
 
 import base58
 import pytest
-from hot.sdk.policies.multisig import (
-    MultisigChangeDenied,
-    MultisigConfig,
-    MultisigDefinitionError,
-    SignerKey,
-    signatures_from_payload,
-)
+from hot.sdk.policies.multisig import MultisigConfig, SignerKey, signatures_from_payload
+from hot.wire.errors import MultisigChangeDenied, MultisigDefinitionError
 from hot.sdk.testing import reverts
 
 from tests.support.signers import Member, sigs

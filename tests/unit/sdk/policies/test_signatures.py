@@ -7,15 +7,8 @@ import hashlib
 import pytest
 from coincurve import PrivateKey
 from coincurve.ecdsa import der_to_cdata, serialize_compact
-from hot.sdk.policies.signatures import (
-    InvalidPolicyKey,
-    PolicyDefinitionError,
-    Scheme,
-    SignedBy,
-    all_of,
-    any_of,
-    at_least,
-)
+from hot.sdk.policies.signatures import Scheme, SignedBy, all_of, any_of, at_least
+from hot.wire.errors import InvalidPolicyKey, PolicyDefinitionError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey

@@ -39,6 +39,7 @@ from hot.sdk.policies.limits import (
 )
 from hot.sdk.policies.multisig import SignerKey
 from hot.sdk.policies.rotation import ControllingKey
+from hot.wire.errors import ContractCode as E
 
 
 @contract
@@ -65,9 +66,9 @@ class DailyLimitWallet:
     ) -> SpendApproval:
         """Record that the owner wants this transaction signed, charging its decoded spend."""
         digest = msg_hash_bytes(msg_hash)
-        require(digest is not None, "E_BAD_REQUEST: msg_hash is 32 bytes in base58")
-        require(msg_hash not in self.approved, "E_ALREADY_APPROVED: this msg_hash is already approved")
-        require(self.owner.get().predicate().check(digest, owner_signature), "E_NOT_OWNER: the owner did not sign")
+        require(digest is not None, E.BAD_REQUEST, "msg_hash is 32 bytes in base58")
+        require(msg_hash not in self.approved, E.ALREADY_APPROVED, "this msg_hash is already approved")
+        require(self.owner.get().predicate().check(digest, owner_signature), E.NOT_OWNER, "the owner did not sign")
         context = {"input_index": input_index, "network": network or "main"} if chain == "bitcoin" else {}
         request = decode_or_refuse(chain, preimage, digest, **context)
         self.allowlist.get().require_allowed(request)

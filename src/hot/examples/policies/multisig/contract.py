@@ -10,6 +10,7 @@ Deploy this module's source as the contract code (docs/contract-guide.md).
 
 from hot.sdk.contract import Value, call, contract, emit_event, env, init, require, view
 from hot.sdk.policies.multisig import MultisigConfig, SignerKey
+from hot.wire.errors import ContractCode as E
 
 THRESHOLD = 2
 SIGNERS = 3
@@ -21,7 +22,7 @@ class TwoOfThreeWallet:
 
     @init
     def new(self, signers: list[SignerKey]) -> None:
-        require(len(signers) == SIGNERS, "E_BAD_MULTISIG: this wallet starts as 2 of 3 keys")
+        require(len(signers) == SIGNERS, E.BAD_MULTISIG, "this wallet starts as 2 of 3 keys")
         self.config.set(MultisigConfig(THRESHOLD, tuple(signers)))
 
     @view

@@ -11,7 +11,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from hot.localnet.rpc.near.errors import RpcError, internal_error, parse_error
+from hot.localnet.rpc.near.errors import internal_error, parse_error
+from hot.wire.errors import RpcError
 from hot.localnet.rpc.near.handlers import NearRpcMethods
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # a max-size (1.5 MiB) transaction in base64, with room to spare
@@ -41,13 +42,13 @@ async def handle_body(rpc: NearRpcMethods, raw: bytes) -> tuple[dict[str, Any], 
         result = await rpc.dispatch(request["method"], request.get("params"))
         return {"jsonrpc": "2.0", "result": result, "id": request_id}, 200
     except RpcError as err:
-        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.http_status
+        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.status
     except RecursionError:
         err = parse_error("JSON nesting too deep")
-        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.http_status
+        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.status
     except Exception as exc:  # noqa: BLE001 -- a chain bug answers as nearcore's INTERNAL_ERROR, never a dropped connection
         err = internal_error(f"{type(exc).__name__}: {exc}")
-        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.http_status
+        return {"jsonrpc": "2.0", "error": err.body, "id": request_id}, err.status
 
 
 def create_app(rpc: NearRpcMethods) -> FastAPI:

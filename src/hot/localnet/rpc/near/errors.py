@@ -9,24 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hot.wire.errors import HotError
+from hot.wire.errors import RpcError
 
 PARSE_ERROR_CODE = -32700
 METHOD_NOT_FOUND_CODE = -32601
 SERVER_ERROR_CODE = -32000
-
-
-class RpcError(HotError):
-    """An error answer to one JSON-RPC request."""
-
-    code = "rpc_error"
-
-    def __init__(self, name: str, cause: str, info: Any, rpc_code: int, message: str, data: Any,
-                 http_status: int) -> None:
-        super().__init__(f"{cause}: {data}")
-        self.body = {"name": name, "cause": {"name": cause, "info": info}, "code": rpc_code,
-                     "message": message, "data": data}
-        self.http_status = http_status
 
 
 def parse_error(message: str) -> RpcError:

@@ -10,20 +10,8 @@ from typing import Any
 
 from hot.localnet.chain.blocks import PROTOCOL_VERSION
 from hot.localnet.chain.chain import Chain
-from hot.localnet.chain.errors import (
-    ContractExecutionError,
-    InvalidTransaction,
-    QueryError,
-    UnknownBlock,
-    UnknownTransaction,
-)
 from hot.localnet.chain.validation import GAS_PRICE
-from hot.localnet.rpc.near.errors import (
-    RpcError,
-    handler_error,
-    method_not_found,
-    parse_error,
-)
+from hot.localnet.rpc.near.errors import handler_error, method_not_found, parse_error
 from hot.localnet.rpc.near.params import (
     b64decode,
     block_reference,
@@ -33,7 +21,15 @@ from hot.localnet.rpc.near.params import (
 )
 from hot.localnet.rpc.near.producer import BlockProducer
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import (
+    ContractExecutionError,
+    EncodingError,
+    InvalidTransaction,
+    QueryError,
+    RpcError,
+    UnknownBlock,
+    UnknownTransaction,
+)
 
 TX_WAIT_TIMEOUT_S = 30.0
 Handler = Callable[[Any], Awaitable[Any]]

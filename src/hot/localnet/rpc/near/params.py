@@ -10,9 +10,9 @@ import base64
 import binascii
 from typing import Any
 
-from hot.localnet.rpc.near.errors import RpcError, parse_error
+from hot.localnet.rpc.near.errors import parse_error
 
-from hot.wire.errors import EncodingError
+from hot.wire.errors import EncodingError, RpcError
 
 MAX_BASE64_TX_CHARS = 4 * 1024 * 1024
 

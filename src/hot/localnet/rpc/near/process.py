@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from hot.localnet.serve import ServerStartError
+from hot.wire.errors import ComponentStartError
 
 
 class ChainProcess:
@@ -41,13 +41,13 @@ class ChainProcess:
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise ServerStartError(f"chain not ready after {self.start_timeout}s: {self.output[-5:]}")
+                    raise ComponentStartError("chain", f"not ready after {self.start_timeout}s: {self.output[-5:]}")
                 try:
                     line = lines.get(timeout=remaining)
                 except queue.Empty:
                     continue
                 if line is None:
-                    raise ServerStartError(f"chain exited during start: {self.output[-5:]}")
+                    raise ComponentStartError("chain", f"exited during start: {self.output[-5:]}")
                 if line.startswith("NEAR RPC: "):
                     self.url = line.split(": ", 1)[1].strip()
                 if line.strip() == "ready":

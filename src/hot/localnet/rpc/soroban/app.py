@@ -14,7 +14,7 @@ from hot.localnet.rpc.soroban.ledger import (
     PROTOCOL_VERSION,
     STARTING_BALANCE,
     SorobanLedger,
-    TransactionRejected,
+    EnvelopeRejected,
 )
 from stellar_sdk import Keypair, SorobanDataBuilder, StrKey, xdr
 
@@ -55,7 +55,7 @@ def _ledger_entries(ledger: SorobanLedger, params: dict[str, Any]) -> dict[str, 
 def _simulate(ledger: SorobanLedger, params: dict[str, Any]) -> dict[str, Any]:
     try:
         outcome = ledger.simulate(params["transaction"])
-    except TransactionRejected as exc:
+    except EnvelopeRejected as exc:
         return {"error": str(exc), "latestLedger": ledger.sequence}
     if outcome.error is not None:
         return {"error": outcome.error, "events": [], "latestLedger": ledger.sequence}
@@ -70,7 +70,7 @@ def _send(ledger: SorobanLedger, params: dict[str, Any]) -> dict[str, Any]:
     base = {"latestLedger": ledger.sequence, "latestLedgerCloseTime": str(ledger.close_time)}
     try:
         record = ledger.submit(params["transaction"])
-    except TransactionRejected as exc:
+    except EnvelopeRejected as exc:
         return {**base, "status": "ERROR", "hash": "", "diagnosticEventsXdr": [], "errorMessage": str(exc)}
     return {**base, "status": "PENDING", "hash": record.hash,
             "latestLedger": ledger.sequence, "latestLedgerCloseTime": str(ledger.close_time)}

@@ -28,8 +28,12 @@ PROTOCOL_VERSION = 22
 STARTING_BALANCE = 10_000 * 10**7  # stroops
 
 
-class TransactionRejected(Exception):
-    """The envelope is malformed, badly signed, out of sequence or not a contract call."""
+class EnvelopeRejected(Exception):
+    """The envelope is malformed, badly signed, out of sequence or not a contract call.
+
+    Control flow inside this emulator, not a hot.wire error: app.py turns it into the Soroban
+    RPC's own answer (`error` / `errorMessage`).
+    """
 
 
 @dataclass
@@ -82,10 +86,10 @@ class SorobanLedger:
         try:
             envelope = TransactionEnvelope.from_xdr(envelope_xdr, self.passphrase)
         except Exception as exc:  # stellar-sdk raises several XDR decoding errors
-            raise TransactionRejected(f"transaction XDR does not decode: {exc}") from exc
+            raise EnvelopeRejected(f"transaction XDR does not decode: {exc}") from exc
         operations = envelope.transaction.operations
         if len(operations) != 1 or not isinstance(operations[0], InvokeHostFunction):
-            raise TransactionRejected("exactly one InvokeHostFunction operation is supported")
+            raise EnvelopeRejected("exactly one InvokeHostFunction operation is supported")
         return envelope, operations[0]
 
     def _run(self, envelope: TransactionEnvelope, op: InvokeHostFunction) -> tuple[SimulationOutcome, ContractStorage | None]:
@@ -114,12 +118,12 @@ class SorobanLedger:
         envelope, op = self._decode(envelope_xdr)
         source = envelope.transaction.source.account_id
         if source not in self.accounts:
-            raise TransactionRejected(f"source account {source} does not exist")
+            raise EnvelopeRejected(f"source account {source} does not exist")
         tx_hash = envelope.hash()
         if not any(_signed_by(source, tx_hash, s.signature) for s in envelope.signatures):
-            raise TransactionRejected("txBAD_AUTH: no valid signature of the source account")
+            raise EnvelopeRejected("txBAD_AUTH: no valid signature of the source account")
         if envelope.transaction.sequence != self.accounts[source] + 1:
-            raise TransactionRejected("txBAD_SEQ: sequence number is not the next one")
+            raise EnvelopeRejected("txBAD_SEQ: sequence number is not the next one")
         self.accounts[source] += 1
         outcome, storage = self._run(envelope, op)
         if storage is not None:

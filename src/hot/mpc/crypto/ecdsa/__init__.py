@@ -6,17 +6,6 @@ exactly 2t-1 parties. Online: every signer broadcasts a `sign_intent` (transcrip
 share (identifiable abort), interpolates, normalizes low-s and verifies before returning.
 """
 
-from hot.mpc.crypto.ecdsa.errors import (
-    BroadcastMismatch,
-    DegenerateNonce,
-    InvalidMessageHash,
-    MissingMessage,
-    ParticipantMismatch,
-    PresignatureReused,
-    SignatureInvalid,
-    StalePresignature,
-    TranscriptMismatch,
-)
 from hot.mpc.crypto.ecdsa.messages import PresignCommitments, PresignDealing, PresignProduct, PresignReshare
 from hot.mpc.crypto.ecdsa.presign import presign_finish, presign_round1, presign_round2
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic, PresignatureShare
@@ -26,25 +15,16 @@ from hot.mpc.crypto.ecdsa.sign import SignatureShare, combine_signature, sign_sh
 from hot.mpc.crypto.ecdsa.signature import EcdsaSignature, verify_ecdsa
 
 __all__ = [
-    "BroadcastMismatch",
-    "DegenerateNonce",
     "EcdsaSignature",
-    "InvalidMessageHash",
-    "MissingMessage",
-    "ParticipantMismatch",
     "PresignCommitments",
     "PresignDealing",
     "PresignProduct",
     "PresignReshare",
-    "PresignatureReused",
     "PresignaturePublic",
     "PresignatureShare",
     "SignIntent",
     "SignRequest",
-    "SignatureInvalid",
     "SignatureShare",
-    "StalePresignature",
-    "TranscriptMismatch",
     "combine_signature",
     "derived_public_key",
     "presign_finish",

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hot.mpc.crypto.ecdsa.codec import Reader, u32, var
-from hot.mpc.crypto.ecdsa.errors import PresignatureReused, TranscriptMismatch
+from hot.wire.errors import PresignatureReused, TranscriptMismatch
 from hot.mpc.crypto.ecdsa.messages import TRANSCRIPT_SIZE
 from hot.mpc.crypto.ecdsa.presign import check_senders
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic, PresignatureShare

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hot.mpc.crypto.errors import WrongLength
+from hot.wire.errors import WrongLength
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 
 MAX_COUNT = 4096  # no party set or polynomial is larger; bounds allocation on hostile input

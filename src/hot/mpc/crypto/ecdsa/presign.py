@@ -17,11 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hot.wire.errors import InvalidProof, InvalidShare
-from hot.mpc.crypto.ecdsa.errors import BroadcastMismatch, DegenerateNonce, MissingMessage, ParticipantMismatch
+from hot.wire.errors import (
+    BroadcastMismatch,
+    DegenerateNonce,
+    InvalidParameters,
+    InvalidProof,
+    InvalidShare,
+    MissingMessage,
+    ParticipantMismatch,
+)
 from hot.mpc.crypto.ecdsa.messages import PresignCommitments, PresignDealing, PresignProduct, PresignReshare
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic, PresignatureShare
-from hot.mpc.crypto.errors import InvalidParameters
 from hot.mpc.crypto.polynomial import Polynomial, lagrange_coefficient
 from hot.mpc.crypto.proofs_dleq import encode_parts, prove_dleq, verify_dleq
 from hot.mpc.crypto.reshare import KeyShare

@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from hot.mpc.crypto.ecdsa.codec import Reader, elements, u32, u64, var
-from hot.mpc.crypto.ecdsa.errors import PresignatureReused
-from hot.mpc.crypto.errors import InvalidParameters, WrongLength
+from hot.wire.errors import InvalidParameters, PresignatureReused, WrongLength
 from hot.mpc.crypto.suites import SECP256K1, get_suite
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 

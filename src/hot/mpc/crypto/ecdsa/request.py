@@ -14,10 +14,16 @@ from dataclasses import dataclass
 
 from hot.mpc.crypto.derivation import derive_tweak
 from hot.mpc.crypto.ecdsa.codec import Reader, u32
-from hot.mpc.crypto.ecdsa.errors import DegenerateNonce, InvalidMessageHash, ParticipantMismatch, StalePresignature
+from hot.wire.errors import (
+    DegenerateNonce,
+    InvalidMessageHash,
+    ParticipantMismatch,
+    ScalarOutOfRange,
+    StalePresignature,
+    WrongLength,
+)
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic
 from hot.mpc.crypto.ecdsa.signature import MESSAGE_HASH_SIZE, message_hash_scalar, point_x_and_parity
-from hot.mpc.crypto.errors import ScalarOutOfRange, WrongLength
 from hot.mpc.crypto.proofs_dleq import encode_parts
 from hot.mpc.crypto.suites import SECP256K1
 from hot.mpc.crypto.suites.base import Ciphersuite, Point

@@ -16,15 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hot.wire.errors import InvalidShare
+from hot.wire.errors import DegenerateNonce, InvalidShare, InvalidSignature, PresignatureReused, TranscriptMismatch
 from hot.mpc.crypto.ecdsa.agreement import SignIntent, check_intents
 from hot.mpc.crypto.ecdsa.codec import Reader, u32
-from hot.mpc.crypto.ecdsa.errors import (
-    DegenerateNonce,
-    PresignatureReused,
-    SignatureInvalid,
-    TranscriptMismatch,
-)
 from hot.mpc.crypto.ecdsa.messages import TRANSCRIPT_SIZE
 from hot.mpc.crypto.ecdsa.presign import check_senders
 from hot.mpc.crypto.ecdsa.presignature import PresignaturePublic, PresignatureShare
@@ -109,7 +103,7 @@ def combine_signature(
     s, recovery_id = low_s(suite, s, recovery_id)
     key = derived_public_key(suite, public.group_public_key, request.tweak)
     if not verify_ecdsa(suite, key, request.message_hash, values.r, s):
-        raise SignatureInvalid("the combined signature does not verify under the derived key")
+        raise InvalidSignature("the combined signature does not verify under the derived key")
     return EcdsaSignature(values.r, s, recovery_id)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hot.mpc.crypto.ecdsa.errors import InvalidMessageHash
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidMessageHash, InvalidParameters
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 
 MESSAGE_HASH_SIZE = 32

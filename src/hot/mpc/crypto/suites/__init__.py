@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hot.mpc.crypto.errors import InvalidParameters
+from hot.wire.errors import InvalidParameters
 from hot.mpc.crypto.suites.base import Ciphersuite, Point, Rng
 from hot.mpc.crypto.suites.ed25519 import ED25519
 from hot.mpc.crypto.suites.secp256k1 import SECP256K1

@@ -16,7 +16,7 @@ import abc
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeAlias
 
-from hot.mpc.crypto.errors import ScalarOutOfRange, WrongLength
+from hot.wire.errors import ScalarOutOfRange, WrongLength
 
 Point: TypeAlias = Hashable
 """A group element of some suite; only that suite's methods may look inside."""

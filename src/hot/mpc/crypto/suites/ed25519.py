@@ -11,13 +11,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from hot.mpc.crypto.errors import (
-    IdentityElement,
-    InvalidPoint,
-    NonCanonicalEncoding,
-    NotInPrimeOrderSubgroup,
-    WrongLength,
-)
+from hot.wire.errors import IdentityElement, InvalidPoint, NonCanonicalEncoding, NotInPrimeOrderSubgroup, WrongLength
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 from nacl.bindings import (
     crypto_core_ed25519_add,

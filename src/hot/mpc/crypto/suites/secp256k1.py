@@ -15,12 +15,7 @@ from typing import Any, cast
 
 from coincurve._libsecp256k1 import ffi, lib  # type: ignore[import-not-found, unused-ignore]
 from coincurve.context import GLOBAL_CONTEXT
-from hot.mpc.crypto.errors import (
-    IdentityElement,
-    InvalidPoint,
-    NonCanonicalEncoding,
-    WrongLength,
-)
+from hot.wire.errors import IdentityElement, InvalidPoint, NonCanonicalEncoding, WrongLength
 from hot.mpc.crypto.suites.base import Ciphersuite, Point
 
 P_FIELD = 2**256 - 2**32 - 977

@@ -6,7 +6,7 @@ key-event attempt (a restarted key event never mixes with the stalled one's mess
 nonce per run. The participant with the smallest id leads: it opens each run with a round-0
 frame and the others join it (`ProtocolRunner._join_dkg`); a failed run is retried by the leader
 under a new nonce, so leftovers of the failed run (first frame wins in the mailbox) can never make
-the retry fail with `dkg_transcript_mismatch`. Rounds:
+the retry fail with `broadcast_mismatch`. Rounds:
 
 1. broadcast the round-one package (commitment + proof of knowledge);
 2. broadcast `transcript_digest` of every round-one package received (echo: the DKG's agreement on
@@ -28,10 +28,9 @@ from hot.mpc.crypto import dkg
 from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.crypto.suites import get_suite
 from hot.mpc.node.runner.mesh import PeerMesh
-from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.wire.errors import CulpritError, ProtocolError
+from hot.wire.errors import BroadcastMismatch, CulpritError, PeerTimeout, ProtocolError
 
 PREFIX = "dkg/"
 
@@ -47,12 +46,6 @@ def parse_session(session: str) -> tuple[str, int, int]:
     if not nonce:
         raise ValueError("a DKG session id needs a nonce")
     return domain, int(epoch), int(attempt)
-
-
-class TranscriptMismatch(ProtocolError):
-    """Participants saw different round-one broadcasts (a dealer equivocated): the DKG aborts."""
-
-    code = "dkg_transcript_mismatch"
 
 
 def _require_all(got: dict[int, bytes], expected: list[int], what: str) -> None:
@@ -128,7 +121,7 @@ async def _run(mesh: PeerMesh, suite: Any, session: str, params: dkg.DkgParamete
     _require_all(echoes, others, "dkg echo")
     liars = sorted(j for j, d in echoes.items() if d != digest)
     if liars:
-        raise TranscriptMismatch(f"participants {liars} saw other round-one broadcasts")
+        raise BroadcastMismatch(f"participants {liars} saw other round-one broadcasts")
 
     shares = dkg.round2(secret, qualified)
     await mesh.send_each({j: suite.serialize_scalar(s) for j, s in shares.items()}, session, 3)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from hot.mpc.crypto.keys import KeyPackage, PublicKeyPackage
 from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.crypto.suites import get_suite
-from hot.mpc.node.keystore import Keystore, RecordId, RecordKind, RecordNotFound
+from hot.mpc.node.keystore import Keystore, RecordId, RecordKind
+from hot.wire.errors import RecordNotFound
 
 ROOT, ROOT_PUBLIC, ROOT_ATTEMPT = "root", "root-public", "root-attempt"
 

@@ -20,7 +20,8 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 
-from hot.mpc.node.transport import PeerChannel, PeerTransport, TransportError
+from hot.mpc.node.transport import PeerChannel, PeerTransport
+from hot.wire.errors import TransportError
 
 MAX_SESSIONS = 4096
 MAX_ROUNDS = 16  # per session: the longest protocol (DKG) has 5; more rounds are a peer flooding memory

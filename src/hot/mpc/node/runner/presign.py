@@ -33,9 +33,8 @@ from hot.mpc.crypto.suites.base import Ciphersuite
 from hot.mpc.node.presign_pool import parse_label, set_label
 from hot.mpc.node.runner.mesh import PeerMesh
 from hot.mpc.node.runner.packing import pack, unpack
-from hot.mpc.node.runner.signing import PeerTimeout
 
-from hot.wire.errors import ProtocolError
+from hot.wire.errors import PeerTimeout, ProtocolError
 
 PREFIX = "presign/"
 MAX_PRESIGN_BATCH = 32  # presignatures one session may ask of a member: bounds a peer's claim on our CPU

@@ -28,16 +28,9 @@ from hot.mpc.crypto.reshare import (
 from hot.mpc.crypto.suites import get_suite
 from hot.mpc.node.runner.mesh import PeerMesh
 from hot.mpc.node.runner.packing import pack, unpack
-from hot.mpc.node.runner.signing import PeerTimeout
 from hot.mpc.node.signed_log import SignedLog
 
-from hot.wire.errors import HotError, ProtocolError
-
-
-class OldKeyDisagreement(ProtocolError):
-    """Dealers described the old sharing differently, or not for the Controller's key."""
-
-    code = "reshare_old_key_disagreement"
+from hot.wire.errors import HotError, OldKeyDisagreement, PeerTimeout
 
 
 def _old_public(domain: str, packages: dict[int, bytes], group_key_hex: str) -> KeyShare:

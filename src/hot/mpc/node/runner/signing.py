@@ -39,36 +39,25 @@ from hot.mpc.crypto.keys import KeyPackage
 from hot.mpc.crypto.reshare import KeyShare
 from hot.mpc.crypto.suites import Ciphersuite, get_suite
 from hot.mpc.node.authorizer import Authorized
-from hot.mpc.node.keystore import KeystoreError
 from hot.mpc.node.presign_pool import PresignaturePool
 from hot.mpc.node.runner.packing import pack, unpack
 from hot.mpc.node.signed_log import SignedLog
 
 from hot.wire.domains import Domain
 from hot.wire.encoding import canonical_json
-from hot.wire.errors import BadRequest, CulpritError, DeadlineExpired, HotError, ProtocolError, UnknownKey
-
-
-class UnknownSession(HotError):
-    """No open session with this id (never opened, expired, or already answered /share)."""
-
-    code = "unknown_session"
-
-
-class NoPresignature(HotError):
-    """No unused presignature for this signer set, or the chosen one is gone."""
-
-    code = "no_presignature"
-
-
-class PeerTimeout(HotError):
-    """A co-signer did not send its message in time; the gatekeeper retries without it."""
-
-    code = "peer_timeout"
-
-    def __init__(self, missing: list[int], message: str = "") -> None:
-        super().__init__(message or f"no message from participant(s) {missing}")
-        self.missing = missing
+from hot.wire.errors import (
+    BadRequest,
+    CulpritError,
+    DeadlineExpired,
+    HotError,
+    KeystoreError,
+    NoPresignature,
+    PeerTimeout,
+    PresignatureReused,
+    ProtocolError,
+    UnknownKey,
+    UnknownSession,
+)
 
 
 class IntentExchange(Protocol):
@@ -222,7 +211,7 @@ class SigningSessions:
             try:
                 # The same synchronous=FULL take, in a worker thread so the event loop keeps serving.
                 presignatures.append(await asyncio.to_thread(self.pool.take, epoch, session.signers, presignature_id))
-            except KeystoreError as exc:
+            except (KeystoreError, PresignatureReused) as exc:  # gone, or taken already (durably)
                 raise NoPresignature(f"presignature {presignature_id}: {exc.code}") from exc
         mine = [sign_intent(p, r, current_epoch=epoch) for p, r in zip(presignatures, requests)]
         suite = get_suite("secp256k1")

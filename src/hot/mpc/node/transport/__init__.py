@@ -5,44 +5,17 @@ Controller; duplicates are refused." See `tls` for the pinning, `frames` for the
 `endpoint` for the listener and channels.
 """
 
-from hot.mpc.node.transport.endpoint import (
-    ChannelClosed,
-    ParticipantKeys,
-    PeerChannel,
-    PeerTransport,
-    Refusal,
-    UnknownPeer,
-)
-from hot.mpc.node.transport.frames import (
-    DEFAULT_MAX_FRAME_SIZE,
-    Frame,
-    FrameMalformed,
-    FrameTooLarge,
-    TransportError,
-    encode_frame,
-    read_frame,
-)
-from hot.mpc.node.transport.tls import (
-    DuplicatePeerKey,
-    PeerAuthenticationFailed,
-    key_index,
-    node_certificate,
-)
+from hot.mpc.node.transport.endpoint import ParticipantKeys, PeerChannel, PeerTransport, Refusal
+from hot.mpc.node.transport.frames import DEFAULT_MAX_FRAME_SIZE, Frame, encode_frame, read_frame
+from hot.mpc.node.transport.tls import key_index, node_certificate
 
 __all__ = [
     "DEFAULT_MAX_FRAME_SIZE",
-    "ChannelClosed",
-    "DuplicatePeerKey",
     "Frame",
-    "FrameMalformed",
-    "FrameTooLarge",
     "ParticipantKeys",
-    "PeerAuthenticationFailed",
     "PeerChannel",
     "PeerTransport",
     "Refusal",
-    "TransportError",
-    "UnknownPeer",
     "encode_frame",
     "key_index",
     "node_certificate",

@@ -16,36 +16,13 @@ from dataclasses import dataclass
 from typing import Self
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hot.mpc.node.transport.frames import (
-    DEFAULT_MAX_FRAME_SIZE,
-    Frame,
-    TransportError,
-    encode_frame,
-    read_frame,
-)
-from hot.mpc.node.transport.tls import (
-    SERVER_NAME,
-    NodeTlsCredentials,
-    PeerAuthenticationFailed,
-    key_index,
-    peer_public_key,
-)
+from hot.mpc.node.transport.frames import DEFAULT_MAX_FRAME_SIZE, Frame, encode_frame, read_frame
+from hot.wire.errors import ChannelClosed, PeerAuthenticationFailed, TransportError, UnknownPeer
+from hot.mpc.node.transport.tls import SERVER_NAME, NodeTlsCredentials, key_index, peer_public_key
 
 # The runner supplies the current participant set from the Controller: participant id -> p2p key.
 ParticipantKeys = Callable[[], Mapping[str, bytes]]
 LOOPBACK = "127.0.0.1"
-
-
-class UnknownPeer(TransportError):
-    """The participant to dial is not in the current participant set."""
-
-    code = "unknown_peer"
-
-
-class ChannelClosed(TransportError):
-    """The channel was closed (by us, or by the peer refusing us)."""
-
-    code = "channel_closed"
 
 
 @dataclass(frozen=True)

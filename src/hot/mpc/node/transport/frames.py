@@ -14,31 +14,13 @@ import asyncio
 import struct
 from dataclasses import dataclass
 
-from hot.wire.errors import HotError
+from hot.wire.errors import FrameMalformed, FrameTooLarge
 
 FRAME_VERSION = 1
 DEFAULT_MAX_FRAME_SIZE = 8 << 20
 MAX_SESSION_ID_BYTES = 256
 MAX_SENDER_ID_BYTES = 256
 _LENGTH = struct.Struct(">I")
-
-
-class TransportError(HotError):
-    """A peer channel failed or a peer was refused."""
-
-    code = "transport_error"
-
-
-class FrameMalformed(TransportError):
-    """A frame does not parse (bad version, lengths, UTF-8 or truncated)."""
-
-    code = "frame_malformed"
-
-
-class FrameTooLarge(TransportError):
-    """A frame exceeds the maximum frame size; the channel is closed."""
-
-    code = "frame_too_large"
 
 
 @dataclass(frozen=True)

@@ -31,25 +31,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.x509.oid import NameOID
-from hot.mpc.node.transport.frames import TransportError
+from hot.wire.errors import DuplicatePeerKey, PeerAuthenticationFailed
 
 _NOT_BEFORE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _NOT_AFTER = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 _ANCHOR_CN = "hot-p2p-key"
 _LEAF_CN = "hot-p2p-node"
 SERVER_NAME = "hot-p2p"
-
-
-class DuplicatePeerKey(TransportError):
-    """Two participants registered the same p2p key; the whole set is refused."""
-
-    code = "duplicate_peer_key"
-
-
-class PeerAuthenticationFailed(TransportError):
-    """The peer's certificate is not the key registered for it (or the TLS handshake failed)."""
-
-    code = "peer_authentication_failed"
 
 
 def key_index(participants: Mapping[str, bytes]) -> dict[bytes, str]:

@@ -18,14 +18,11 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
-from hot.sdk.policies.decode.model import (
-    NATIVE,
-    ContractCall,
-    DecodedRequest,
+from hot.sdk.policies.decode.model import NATIVE, ContractCall, DecodedRequest, Transfer
+from hot.wire.errors import (
     DecodeError,
     MalformedTransaction,
     PreimageMismatch,
-    Transfer,
     UnsupportedChain,
     UnsupportedTransaction,
 )

@@ -26,16 +26,8 @@ from embit.networks import NETWORKS
 from embit.psbt import PSBT
 from embit.script import Script, p2pkh_from_p2wpkh
 from embit.transaction import SIGHASH, Transaction, TransactionOutput
-from hot.sdk.policies.decode.model import (
-    NATIVE,
-    DecodedRequest,
-    DecodeError,
-    MalformedTransaction,
-    Transfer,
-    UnsupportedChain,
-    UnsupportedTransaction,
-    require_hash,
-)
+from hot.sdk.policies.decode.model import NATIVE, DecodedRequest, Transfer, require_hash
+from hot.wire.errors import DecodeError, MalformedTransaction, UnsupportedChain, UnsupportedTransaction
 
 CHAIN = "bitcoin"
 PSBT_MAGIC = b"psbt\xff"

@@ -20,15 +20,8 @@ from eth_account._utils.legacy_transactions import Transaction as LegacyWithChai
 from eth_account.typed_transactions import AccessListTransaction, DynamicFeeTransaction
 from eth_utils import to_checksum_address
 from hot.sdk.hostcrypto import keccak256
-from hot.sdk.policies.decode.model import (
-    NATIVE,
-    ContractCall,
-    DecodedRequest,
-    MalformedTransaction,
-    Transfer,
-    UnsupportedTransaction,
-    require_hash,
-)
+from hot.sdk.policies.decode.model import NATIVE, ContractCall, DecodedRequest, Transfer, require_hash
+from hot.wire.errors import MalformedTransaction, UnsupportedTransaction
 
 CHAIN = "evm"
 ERC20_TRANSFER = bytes.fromhex("a9059cbb")  # transfer(address,uint256)

@@ -14,39 +14,11 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
-from hot.wire.errors import AuthorizationDenied, EncodingError, HotError
+from hot.wire.errors import (
+    PreimageMismatch,
+)
 
 NATIVE = "native"
-
-
-class DecodeError(HotError):
-    """A pre-image could not be turned into a trusted DecodedRequest."""
-
-    code = "decode_error"
-
-
-class PreimageMismatch(DecodeError, AuthorizationDenied):
-    """The submitted pre-image does not hash to the msg_hash being signed: refuse the request."""
-
-    code = "preimage_mismatch"
-
-
-class MalformedTransaction(DecodeError, EncodingError):
-    """The pre-image bytes are not a well-formed transaction of the named chain."""
-
-    code = "malformed_transaction"
-
-
-class UnsupportedTransaction(DecodeError):
-    """Well-formed, but of a kind this decoder cannot judge (so a policy must not allow it)."""
-
-    code = "unsupported_transaction"
-
-
-class UnsupportedChain(DecodeError):
-    """No decoder for this chain name, or its chain library is not installed."""
-
-    code = "unsupported_chain"
 
 
 @dataclass(frozen=True)

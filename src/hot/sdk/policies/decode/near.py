@@ -19,21 +19,13 @@ import json
 from typing import Any
 
 import base58
-from hot.near.actions import ACTION_NAMES, Action, FunctionCall, UnsupportedAction
+from hot.near.actions import ACTION_NAMES, Action, FunctionCall
 from hot.near.actions import Transfer as TransferAction
 from hot.near.borsh import BorshReader
 from hot.near.transaction import Transaction, read_transaction
 from hot.sdk.hostcrypto import sha256
-from hot.sdk.policies.decode.model import (
-    NATIVE,
-    ContractCall,
-    DecodedRequest,
-    MalformedTransaction,
-    Transfer,
-    UnsupportedTransaction,
-    require_hash,
-)
-from hot.wire.errors import EncodingError
+from hot.sdk.policies.decode.model import NATIVE, ContractCall, DecodedRequest, Transfer, require_hash
+from hot.wire.errors import EncodingError, MalformedTransaction, UnsupportedAction, UnsupportedTransaction
 
 CHAIN = "near"
 NEP141_TRANSFERS = ("ft_transfer", "ft_transfer_call")

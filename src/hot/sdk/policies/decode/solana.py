@@ -20,15 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hot.sdk.policies.decode.model import (
-    NATIVE,
-    ContractCall,
-    DecodedRequest,
-    MalformedTransaction,
-    Transfer,
-    UnsupportedTransaction,
-    require_hash,
-)
+from hot.sdk.policies.decode.model import NATIVE, ContractCall, DecodedRequest, Transfer, require_hash
+from hot.wire.errors import MalformedTransaction, UnsupportedTransaction
 from solders.errors import BincodeError
 from solders.instruction import AccountMeta, CompiledInstruction, Instruction
 from solders.message import Message, MessageV0, from_bytes_versioned, to_bytes_versioned
