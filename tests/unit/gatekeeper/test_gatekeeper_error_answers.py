@@ -7,11 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+
 from hot.mpc.gatekeeper.errors import http_status
-from hot.wire.errors import ChainUnavailable, HotError, PreimageMismatch, RecordCorrupt, UnknownDomain, error_for_code
+from hot.wire.errors import (
+    ChainUnavailable,
+    HotError,
+    PreimageMismatch,
+    RecordCorrupt,
+    UnknownDomain,
+    error_for_code,
+)
 
 TABLE = (Path(__file__).resolve().parents[3] / "docs" / "gatekeeper.md").read_text()
-DOCUMENTED = re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", TABLE, re.M)
+DOCUMENTED = re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", TABLE, re.MULTILINE)
 
 
 def test_the_document_lists_the_codes() -> None:

@@ -8,8 +8,16 @@ import re
 from pathlib import Path
 
 import pytest
+
 from hot.mpc.node.http_api import error_response
-from hot.wire.errors import HotError, InvalidShare, ParticipantMismatch, PeerTimeout, WrongLength, error_for_code
+from hot.wire.errors import (
+    HotError,
+    InvalidShare,
+    ParticipantMismatch,
+    PeerTimeout,
+    WrongLength,
+    error_for_code,
+)
 
 ERRORS_LINE = next(line for line in (Path(__file__).resolve().parents[3] / "docs" / "node-api.md").read_text().splitlines()
                    if line.startswith("- Errors"))

@@ -15,8 +15,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import hot
 import pytest
+
+import hot
 from hot.wire.errors import (
     ERRORS,
     ContractCode,

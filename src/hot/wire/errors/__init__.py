@@ -18,8 +18,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType, ModuleType
 
-from hot.wire.errors import apps, base, chains, client, contract, crypto, localnet, node, policies, service
-from hot.wire.errors.apps import DemoFailed, PresignaturesUnavailable, WalletError, WalletFlowError
+from hot.wire.errors import (
+    apps,
+    base,
+    chains,
+    client,
+    contract,
+    crypto,
+    localnet,
+    node,
+    policies,
+    service,
+)
+from hot.wire.errors.apps import (
+    DemoFailed,
+    PresignaturesUnavailable,
+    WalletError,
+    WalletFlowError,
+)
 from hot.wire.errors.base import (
     BadRequest,
     CulpritError,
@@ -280,9 +296,9 @@ __all__ = [
     "MalformedAnswer",
     "MalformedBitcoinTransaction",
     "MalformedTransaction",
-    "MempoolRejected",
     "MeasurementError",
     "MeasurementNotAllowed",
+    "MempoolRejected",
     "MethodNotFound",
     "MissingInputs",
     "MissingMessage",

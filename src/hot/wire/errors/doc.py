@@ -45,8 +45,8 @@ def markdown() -> str:
                   "| --- | --- | --- | --- | --- | --- |"]
         lines += [_class_row(cls) for cls in classes] + [""]
     lines += ["## Contract codes", "",
-              "What a contract panics with (`Smart contract panicked: E_CODE: message`), from "
-              "`hot.wire.errors.ContractCode`; the last column names the classes whose `contract_code` it is.", "",
+              ("What a contract panics with (`Smart contract panicked: E_CODE: message`), from "
+               "`hot.wire.errors.ContractCode`; the last column names the classes whose `contract_code` it is."), "",
               "| code | meaning | class |", "| --- | --- | --- |"]
     lines += [_code_row(code) for code in ContractCode]
     return "\n".join(lines) + "\n"
